@@ -53,15 +53,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} ({}): {}: {}",
-            self.layer,
-            self.id,
-            self.code,
-            self.kind.code(),
-            self.detail
-        )
+        write!(f, "{} {} ({}): {}: {}", self.layer, self.id, self.code, self.kind.code(), self.detail)
     }
 }
 
@@ -86,24 +78,12 @@ pub fn is_parcel_code(code: &str) -> bool {
 pub fn check(inventory: &Inventory) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut report = |kind, layer, id: i64, code: &str, detail: String| {
-        problems.push(Problem {
-            kind,
-            layer,
-            id,
-            code: code.to_owned(),
-            detail,
-        });
+        problems.push(Problem { kind, layer, id, code: code.to_owned(), detail });
     };
 
     for z in inventory.zones() {
         if let Err(e) = z.boundary.check_validation() {
-            report(
-                ProblemKind::InvalidGeometry,
-                "zones",
-                z.id.0,
-                &z.code,
-                e.to_string(),
-            );
+            report(ProblemKind::InvalidGeometry, "zones", z.id.0, &z.code, e.to_string());
         }
     }
 
@@ -123,13 +103,7 @@ pub fn check(inventory: &Inventory) -> Vec<Problem> {
 
     for b in inventory.buildings() {
         if let Err(e) = b.footprint.check_validation() {
-            report(
-                ProblemKind::InvalidGeometry,
-                "buildings",
-                b.id.0,
-                &b.building_no,
-                e.to_string(),
-            );
+            report(ProblemKind::InvalidGeometry, "buildings", b.id.0, &b.building_no, e.to_string());
         }
         match inventory.zone(b.zone) {
             None => report(
@@ -196,32 +170,17 @@ pub fn check(inventory: &Inventory) -> Vec<Problem> {
                 "units",
                 u.id.0,
                 &u.label,
-                format!(
-                    "floor {} is not between 1 and the building's {} floors",
-                    u.floor, b.floors
-                ),
+                format!("floor {} is not between 1 and the building's {} floors", u.floor, b.floors),
             ),
             Some(_) => {}
         }
         if let Some(outline) = &u.outline
             && let Err(e) = outline.check_validation()
         {
-            report(
-                ProblemKind::InvalidGeometry,
-                "units",
-                u.id.0,
-                &u.label,
-                e.to_string(),
-            );
+            report(ProblemKind::InvalidGeometry, "units", u.id.0, &u.label, e.to_string());
         }
         if u.area.0 <= 0.0 {
-            report(
-                ProblemKind::OutOfRange,
-                "units",
-                u.id.0,
-                &u.label,
-                "area must be positive".into(),
-            );
+            report(ProblemKind::OutOfRange, "units", u.id.0, &u.label, "area must be positive".into());
         }
     }
 
@@ -261,13 +220,7 @@ pub fn check(inventory: &Inventory) -> Vec<Problem> {
 
     for poi in inventory.pois() {
         if let Err(e) = poi.geometry.check_validation() {
-            report(
-                ProblemKind::InvalidGeometry,
-                "pois",
-                poi.id.0,
-                &poi.code,
-                e.to_string(),
-            );
+            report(ProblemKind::InvalidGeometry, "pois", poi.id.0, &poi.code, e.to_string());
         }
     }
     problems
@@ -294,17 +247,11 @@ fn check_parcel(
     if !p.land_use.is_well_formed() {
         note(
             ProblemKind::MalformedCode,
-            format!(
-                "land-use code `{}` is not a {} code",
-                p.land_use.code, p.land_use.system
-            ),
+            format!("land-use code `{}` is not a {} code", p.land_use.code, p.land_use.system),
         );
     }
     if p.stated_area.0 <= 0.0 {
-        note(
-            ProblemKind::OutOfRange,
-            "stated area must be positive".into(),
-        );
+        note(ProblemKind::OutOfRange, "stated area must be positive".into());
     } else if p.area_drift().abs() > AREA_DRIFT_TOLERANCE {
         note(
             ProblemKind::AreaDrift,
@@ -318,15 +265,9 @@ fn check_parcel(
         );
     }
     match inventory.zone(p.zone) {
-        None => note(
-            ProblemKind::DanglingReference,
-            format!("zone {} does not exist", p.zone),
-        ),
+        None => note(ProblemKind::DanglingReference, format!("zone {} does not exist", p.zone)),
         Some(z) if !z.boundary.relate(&p.geometry).is_covers() => {
-            note(
-                ProblemKind::OutsideZone,
-                format!("outline is not inside zone {}", z.code),
-            );
+            note(ProblemKind::OutsideZone, format!("outline is not inside zone {}", z.code));
         }
         Some(_) => {}
     }
@@ -341,10 +282,7 @@ fn check_parcel(
             && other.availability != crate::Availability::Retired
             && p.geometry.relate(&other.geometry).is_overlaps()
         {
-            note(
-                ProblemKind::Overlap,
-                format!("overlaps parcel {} ({})", other.id, other.plot_no),
-            );
+            note(ProblemKind::Overlap, format!("overlaps parcel {} ({})", other.id, other.plot_no));
         }
     }
 }

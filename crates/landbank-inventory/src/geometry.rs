@@ -20,9 +20,7 @@ pub struct BBox {
 impl BBox {
     /// The box, provided `min <= max` on both axes and all values are finite longitudes/latitudes.
     pub fn new(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Option<BBox> {
-        let finite = [min_lon, min_lat, max_lon, max_lat]
-            .iter()
-            .all(|v| v.is_finite());
+        let finite = [min_lon, min_lat, max_lon, max_lat].iter().all(|v| v.is_finite());
         let in_range = (-180.0..=180.0).contains(&min_lon)
             && (-180.0..=180.0).contains(&max_lon)
             && (-90.0..=90.0).contains(&min_lat)
@@ -61,16 +59,7 @@ impl BBox {
 
     /// The box as a rectangle polygon.
     pub fn to_rect(self) -> Rect {
-        Rect::new(
-            Coord {
-                x: self.min_lon,
-                y: self.min_lat,
-            },
-            Coord {
-                x: self.max_lon,
-                y: self.max_lat,
-            },
-        )
+        Rect::new(Coord { x: self.min_lon, y: self.min_lat }, Coord { x: self.max_lon, y: self.max_lat })
     }
 
     /// This box grown by `meters` on every side (a conservative envelope for distance searches).
@@ -91,12 +80,7 @@ impl BBox {
 
 impl From<Rect> for BBox {
     fn from(r: Rect) -> Self {
-        BBox {
-            min_lon: r.min().x,
-            min_lat: r.min().y,
-            max_lon: r.max().x,
-            max_lat: r.max().y,
-        }
+        BBox { min_lon: r.min().x, min_lat: r.min().y, max_lon: r.max().x, max_lat: r.max().y }
     }
 }
 
@@ -131,10 +115,7 @@ pub fn local_frame(origin: Point) -> impl Fn(Coord) -> Coord + Copy {
     let lat0 = origin.y();
     let lon0 = origin.x();
     let kx = METERS_PER_DEGREE * lat0.to_radians().cos();
-    move |c: Coord| Coord {
-        x: (c.x - lon0) * kx,
-        y: (c.y - lat0) * METERS_PER_DEGREE,
-    }
+    move |c: Coord| Coord { x: (c.x - lon0) * kx, y: (c.y - lat0) * METERS_PER_DEGREE }
 }
 
 /// The distance in metres from a point to a polygon: 0 inside it, otherwise to its nearest edge.
@@ -160,10 +141,7 @@ mod tests {
     #[test]
     fn a_point_inside_a_polygon_is_at_distance_zero() {
         let square = polygon![(x: 108.0, y: 21.5), (x: 108.01, y: 21.5), (x: 108.01, y: 21.51), (x: 108.0, y: 21.51)];
-        assert_relative_eq!(
-            distance_to_polygon(Point::new(108.005, 21.505), &square).0,
-            0.0
-        );
+        assert_relative_eq!(distance_to_polygon(Point::new(108.005, 21.505), &square).0, 0.0);
     }
 
     #[test]
@@ -179,8 +157,6 @@ mod tests {
         let b = BBox::new(108.0, 21.5, 108.0, 21.5).expect("valid");
         let grown = b.expanded_by(1_000.0);
         assert!(grown.max_lat - 21.5 > 1_000.0 / 110_574.0 * 0.999);
-        assert!(
-            grown.max_lon - 108.0 > 1_000.0 / (110_574.0 * 21.5_f64.to_radians().cos()) * 0.999
-        );
+        assert!(grown.max_lon - 108.0 > 1_000.0 / (110_574.0 * 21.5_f64.to_radians().cos()) * 0.999);
     }
 }

@@ -4,8 +4,8 @@ use geo::{Contains, Intersects, Point, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
 
 use crate::{
-    BBox, BuildingId, FactoryBuilding, FactoryUnit, InventoryError, Meters, Parcel, ParcelId, Poi,
-    PoiId, Project, ProjectId, UnitId, Zone, ZoneId, distance_to_polygon,
+    BBox, BuildingId, FactoryBuilding, FactoryUnit, InventoryError, Meters, Parcel, ParcelId, Poi, PoiId, Project,
+    ProjectId, UnitId, Zone, ZoneId, distance_to_polygon,
 };
 
 /// The records an [`Inventory`] is built from, in any order.
@@ -49,12 +49,7 @@ fn aabb(b: BBox) -> AABB<[f64; 2]> {
 fn index<'a>(outlines: impl Iterator<Item = &'a Polygon>) -> RTree<Entry> {
     let entries = outlines
         .enumerate()
-        .filter_map(|(slot, p)| {
-            BBox::of_polygon(p).map(|b| Entry {
-                slot: slot as u32,
-                envelope: aabb(b),
-            })
-        })
+        .filter_map(|(slot, p)| BBox::of_polygon(p).map(|b| Entry { slot: slot as u32, envelope: aabb(b) }))
         .collect();
     RTree::bulk_load(entries)
 }
@@ -93,20 +88,14 @@ fn sorted<T, K: Ord + Copy>(
     kind: &'static str,
 ) -> Result<Vec<T>, InventoryError> {
     records.sort_by_key(&key);
-    if let Some(w) = records.windows(2).find(|w| key(&w[0]) == key(&w[1])) {
-        return Err(InventoryError::DuplicateId {
-            kind,
-            id: raw(key(&w[0])),
-        });
+    if let Some([first, ..]) = records.windows(2).find(|w| key(&w[0]) == key(&w[1])) {
+        return Err(InventoryError::DuplicateId { kind, id: raw(key(first)) });
     }
     Ok(records)
 }
 
 fn find<T, K: Ord + Copy>(records: &[T], id: K, key: impl Fn(&T) -> K) -> Option<&T> {
-    records
-        .binary_search_by_key(&id, key)
-        .ok()
-        .map(|i| &records[i])
+    records.binary_search_by_key(&id, key).ok().map(|i| &records[i])
 }
 
 impl Inventory {
@@ -124,16 +113,7 @@ impl Inventory {
         let pois = sorted(parts.pois, |p| p.id, |k| k.0, "poi")?;
         let parcel_tree = index(parcels.iter().map(|p| &p.geometry));
         let building_tree = index(buildings.iter().map(|b| &b.footprint));
-        Ok(Inventory {
-            zones,
-            parcels,
-            buildings,
-            units,
-            projects,
-            pois,
-            parcel_tree,
-            building_tree,
-        })
+        Ok(Inventory { zones, parcels, buildings, units, projects, pois, parcel_tree, building_tree })
     }
 
     /// Gives the records back, e.g. to rebuild after a change.
@@ -199,9 +179,7 @@ impl Inventory {
 
     /// The outline of a unit: its own bay outline, else its building's footprint.
     pub fn unit_outline<'a>(&'a self, unit: &'a FactoryUnit) -> Option<&'a Polygon> {
-        unit.outline
-            .as_ref()
-            .or_else(|| self.building(unit.building).map(|b| &b.footprint))
+        unit.outline.as_ref().or_else(|| self.building(unit.building).map(|b| &b.footprint))
     }
 
     /// Parcels whose outline intersects the box, in no particular order.
@@ -239,11 +217,7 @@ impl Inventory {
     }
 
     /// Parcels within `radius` of the point, each with its distance (0 when the point is inside).
-    pub fn parcels_within(
-        &self,
-        point: Point,
-        radius: Meters,
-    ) -> impl Iterator<Item = (&Parcel, Meters)> + '_ {
+    pub fn parcels_within(&self, point: Point, radius: Meters) -> impl Iterator<Item = (&Parcel, Meters)> + '_ {
         let Some(search) = BBox::new(point.x(), point.y(), point.x(), point.y()) else {
             return None.into_iter().flatten();
         };
@@ -263,24 +237,15 @@ impl Inventory {
     ///
     /// Walks the R-tree outward by envelope and stops once no closer parcel can remain, so the cost grows with
     /// `k` and the local density, not with the size of the inventory.
-    pub fn nearest_parcels(
-        &self,
-        point: Point,
-        k: usize,
-        keep: impl Fn(&Parcel) -> bool,
-    ) -> Vec<(&Parcel, Meters)> {
+    pub fn nearest_parcels(&self, point: Point, k: usize, keep: impl Fn(&Parcel) -> bool) -> Vec<(&Parcel, Meters)> {
         let mut best: Vec<(&Parcel, Meters)> = Vec::with_capacity(k + 1);
         if k == 0 {
             return best;
         }
         // A degree of separation is at least this many metres anywhere within a few degrees of the point.
-        let min_meters_per_degree =
-            110_574.0 * (point.y().abs() + 5.0).min(89.0).to_radians().cos();
+        let min_meters_per_degree = 110_574.0 * (point.y().abs() + 5.0).min(89.0).to_radians().cos();
         let query = [point.x(), point.y()];
-        for (entry, d2) in self
-            .parcel_tree
-            .nearest_neighbor_iter_with_distance_2(&query)
-        {
+        for (entry, d2) in self.parcel_tree.nearest_neighbor_iter_with_distance_2(&query) {
             if best.len() == k && d2.sqrt() * min_meters_per_degree > best[k - 1].1.0 {
                 break;
             }
@@ -303,20 +268,14 @@ impl Inventory {
         let parcels = self.parcels.iter().map(|p| &p.geometry);
         let zones = self.zones.iter().map(|z| &z.boundary);
         let buildings = self.buildings.iter().map(|b| &b.footprint);
-        parcels
-            .chain(zones)
-            .chain(buildings)
-            .filter_map(BBox::of_polygon)
-            .reduce(BBox::union)
+        parcels.chain(zones).chain(buildings).filter_map(BBox::of_polygon).reduce(BBox::union)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        Availability, DevStage, IndustrialClass, LandUse, Mu, SquareMeters, geodesic_area,
-    };
+    use crate::{Availability, DevStage, IndustrialClass, LandUse, Mu, SquareMeters, geodesic_area};
     use geo::polygon;
 
     fn parcel(id: i64, x: f64, y: f64) -> Parcel {
@@ -362,26 +321,14 @@ mod tests {
                 ));
             }
         }
-        Inventory::new(InventoryParts {
-            parcels,
-            ..InventoryParts::default()
-        })
-        .expect("unique ids")
+        Inventory::new(InventoryParts { parcels, ..InventoryParts::default() }).expect("unique ids")
     }
 
     #[test]
     fn duplicate_ids_are_refused() {
-        let parts = InventoryParts {
-            parcels: vec![parcel(1, 108.0, 21.5), parcel(1, 108.1, 21.5)],
-            ..Default::default()
-        };
-        assert_eq!(
-            Inventory::new(parts).unwrap_err(),
-            InventoryError::DuplicateId {
-                kind: "parcel",
-                id: 1
-            }
-        );
+        let parts =
+            InventoryParts { parcels: vec![parcel(1, 108.0, 21.5), parcel(1, 108.1, 21.5)], ..Default::default() };
+        assert_eq!(Inventory::new(parts).unwrap_err(), InventoryError::DuplicateId { kind: "parcel", id: 1 });
     }
 
     #[test]
@@ -396,31 +343,19 @@ mod tests {
     #[test]
     fn a_point_finds_the_parcel_around_it() {
         let inv = grid();
-        let ids: Vec<i64> = inv
-            .parcels_at(Point::new(108.0025, 21.5045))
-            .map(|p| p.id.0)
-            .collect();
+        let ids: Vec<i64> = inv.parcels_at(Point::new(108.0025, 21.5045)).map(|p| p.id.0).collect();
         assert_eq!(ids, vec![13]);
-        assert_eq!(
-            inv.parcels_at(Point::new(108.0015, 21.5015)).count(),
-            0,
-            "the gap between parcels is empty"
-        );
+        assert_eq!(inv.parcels_at(Point::new(108.0015, 21.5015)).count(), 0, "the gap between parcels is empty");
     }
 
     #[test]
     fn within_a_radius_keeps_only_parcels_that_close() {
         let inv = grid();
         // Parcel 1 spans 108.000–108.001; 108.0015 is ~52 m east of it at 21.5°N.
-        let near: Vec<i64> = inv
-            .parcels_within(Point::new(108.0015, 21.5005), Meters(60.0))
-            .map(|(p, _)| p.id.0)
-            .collect();
+        let near: Vec<i64> =
+            inv.parcels_within(Point::new(108.0015, 21.5005), Meters(60.0)).map(|(p, _)| p.id.0).collect();
         assert!(near.contains(&1) && near.contains(&11), "{near:?}");
-        assert!(
-            !near.contains(&2),
-            "parcel 2 starts 0.0015° north-east: {near:?}"
-        );
+        assert!(!near.contains(&2), "parcel 2 starts 0.0015° north-east: {near:?}");
     }
 
     #[test]
@@ -435,18 +370,10 @@ mod tests {
                 .parcels()
                 .iter()
                 .filter(|p| p.id.0 != 1)
-                .map(|p| {
-                    (
-                        p.id.0,
-                        distance_to_polygon(Point::new(107.99, 21.5005), &p.geometry).0,
-                    )
-                })
+                .map(|p| (p.id.0, distance_to_polygon(Point::new(107.99, 21.5005), &p.geometry).0))
                 .collect();
             all.sort_by(|a, b| a.1.total_cmp(&b.1));
-            all.into_iter()
-                .take(3)
-                .map(|(id, _)| id)
-                .collect::<Vec<_>>()
+            all.into_iter().take(3).map(|(id, _)| id).collect::<Vec<_>>()
         };
         assert_eq!(ids, brute);
     }
@@ -454,10 +381,7 @@ mod tests {
     #[test]
     fn lookups_by_id_find_records() {
         let inv = grid();
-        assert_eq!(
-            inv.parcel(ParcelId(57)).map(|p| p.plot_no.as_str()),
-            Some("T-57")
-        );
+        assert_eq!(inv.parcel(ParcelId(57)).map(|p| p.plot_no.as_str()), Some("T-57"));
         assert!(inv.parcel(ParcelId(1000)).is_none());
         assert!(inv.parcels()[0].area.0 > SquareMeters(10_000.0).0);
     }

@@ -57,10 +57,7 @@ impl LandUse {
             IndustrialClass::II => "100102",
             IndustrialClass::III => "100103",
         };
-        LandUse {
-            system: LandUseSystem::Ydyh2023,
-            code: code.to_owned(),
-        }
+        LandUse { system: LandUseSystem::Ydyh2023, code: code.to_owned() }
     }
 
     /// The industrial class the code denotes, if it is an industrial code.
@@ -74,15 +71,9 @@ impl LandUse {
     /// ```
     pub fn industrial_class(&self) -> Option<IndustrialClass> {
         match (self.system, self.code.as_str()) {
-            (LandUseSystem::Ydyh2023, "100101") | (LandUseSystem::Gb50137, "M1") => {
-                Some(IndustrialClass::I)
-            }
-            (LandUseSystem::Ydyh2023, "100102") | (LandUseSystem::Gb50137, "M2") => {
-                Some(IndustrialClass::II)
-            }
-            (LandUseSystem::Ydyh2023, "100103") | (LandUseSystem::Gb50137, "M3") => {
-                Some(IndustrialClass::III)
-            }
+            (LandUseSystem::Ydyh2023, "100101") | (LandUseSystem::Gb50137, "M1") => Some(IndustrialClass::I),
+            (LandUseSystem::Ydyh2023, "100102") | (LandUseSystem::Gb50137, "M2") => Some(IndustrialClass::II),
+            (LandUseSystem::Ydyh2023, "100103") | (LandUseSystem::Gb50137, "M3") => Some(IndustrialClass::III),
             _ => None,
         }
     }
@@ -91,12 +82,8 @@ impl LandUse {
     pub fn is_well_formed(&self) -> bool {
         let c = self.code.as_str();
         match self.system {
-            LandUseSystem::Ydyh2023 => {
-                matches!(c.len(), 2 | 4 | 6) && c.bytes().all(|b| b.is_ascii_digit())
-            }
-            LandUseSystem::Gb21010 => {
-                matches!(c.len(), 2 | 4) && c.bytes().all(|b| b.is_ascii_digit())
-            }
+            LandUseSystem::Ydyh2023 => matches!(c.len(), 2 | 4 | 6) && c.bytes().all(|b| b.is_ascii_digit()),
+            LandUseSystem::Gb21010 => matches!(c.len(), 2 | 4) && c.bytes().all(|b| b.is_ascii_digit()),
             LandUseSystem::Gb50137 => {
                 !c.is_empty()
                     && c.len() <= 3

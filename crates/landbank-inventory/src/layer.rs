@@ -3,7 +3,7 @@
 use crate::code::coded_enum;
 
 coded_enum! {
-    /// A layer of the inventory. Its code is the collection id, the GeoPackage table stem and the file name.
+    /// A layer of the inventory. Its code is the collection id, the `GeoPackage` table stem and the file name.
     Layer ("layer") {
         Zones = "zones",
         Parcels = "parcels",

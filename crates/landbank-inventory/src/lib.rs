@@ -47,9 +47,7 @@ pub use parcel::{Availability, DevStage, Parcel, SupplyMethod};
 pub use poi::{Poi, PoiKind};
 pub use project::{Industry, Project, ProjectStage};
 pub use quantity::{Meters, Mu, SquareMeters, Wan};
-pub use stats::{
-    FactoryTotals, ProjectTally, ProjectTotals, Statistics, Tally, ZoneStatistics, statistics,
-};
+pub use stats::{FactoryTotals, ProjectTally, ProjectTotals, Statistics, Tally, ZoneStatistics, statistics};
 pub use unit::{FactoryUnit, UnitStatus};
 pub use zone::{Country, Zone, ZoneKind, ZonePolicy};
 

@@ -118,16 +118,11 @@ impl Parcel {
     /// Relative difference between the computed and the registered area.
     pub fn area_drift(&self) -> f64 {
         let stated = self.stated_area_m2().0;
-        if stated > 0.0 {
-            (self.area.0 - stated) / stated
-        } else {
-            f64::INFINITY
-        }
+        if stated > 0.0 { (self.area.0 - stated) / stated } else { f64::INFINITY }
     }
 
     /// Whether the parcel is free to allocate on `date`.
     pub fn is_available_on(&self, date: Date) -> bool {
-        self.availability == Availability::Available
-            && self.available_from.is_none_or(|d| d <= date)
+        self.availability == Availability::Available && self.available_from.is_none_or(|d| d <= date)
     }
 }

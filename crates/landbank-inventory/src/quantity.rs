@@ -94,10 +94,6 @@ mod tests {
 
     #[test]
     fn a_square_kilometre_is_1500_mu() {
-        assert_relative_eq!(
-            Mu::from(SquareMeters(1_000_000.0)).0,
-            1_500.0,
-            epsilon = 1e-9
-        );
+        assert_relative_eq!(Mu::from(SquareMeters(1_000_000.0)).0, 1_500.0, epsilon = 1e-9);
     }
 }

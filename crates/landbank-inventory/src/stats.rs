@@ -2,10 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{
-    Availability, Industry, Inventory, Mu, ProjectStage, SquareMeters, SupplyMethod, UnitStatus,
-    Wan, ZoneId,
-};
+use crate::{Availability, Industry, Inventory, Mu, ProjectStage, SquareMeters, SupplyMethod, UnitStatus, Wan, ZoneId};
 
 /// A count of parcels and the sum of their registered areas.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -100,17 +97,10 @@ pub fn statistics(inventory: &Inventory) -> Statistics {
         }
     };
 
-    for p in inventory
-        .parcels()
-        .iter()
-        .filter(|p| p.availability != Availability::Retired)
-    {
+    for p in inventory.parcels().iter().filter(|p| p.availability != Availability::Retired) {
         each(Some(p.zone), &mut |s| {
             s.parcels.add(p.stated_area);
-            s.by_availability
-                .entry(p.availability)
-                .or_default()
-                .add(p.stated_area);
+            s.by_availability.entry(p.availability).or_default().add(p.stated_area);
             if let Some(m) = p.supply_method {
                 s.by_supply_method.entry(m).or_default().add(p.stated_area);
             }
@@ -135,7 +125,7 @@ pub fn statistics(inventory: &Inventory) -> Statistics {
                 UnitStatus::Vacant => f.vacant_area += u.area,
                 UnitStatus::Reserved => f.reserved_area += u.area,
                 UnitStatus::Leased | UnitStatus::OwnerOccupied | UnitStatus::FitOut => {
-                    f.occupied_area += u.area
+                    f.occupied_area += u.area;
                 }
                 UnitStatus::NotLettable => {}
             }
@@ -147,10 +137,7 @@ pub fn statistics(inventory: &Inventory) -> Statistics {
             t.count += 1;
             t.total_investment += p.total_investment;
             t.fixed_asset_investment += p.fixed_asset_investment;
-            for tally in [
-                t.by_stage.entry(p.stage).or_default(),
-                t.by_industry.entry(p.industry).or_default(),
-            ] {
+            for tally in [t.by_stage.entry(p.stage).or_default(), t.by_industry.entry(p.industry).or_default()] {
                 tally.count += 1;
                 tally.total_investment += p.total_investment;
             }
