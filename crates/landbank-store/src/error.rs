@@ -1,0 +1,54 @@
+//! Errors of the store: what went wrong reading or writing a durable inventory.
+
+use std::path::PathBuf;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused a statement (constraint, I/O, lock…).
+    #[error("database statement failed")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file system refused to create the file.
+    #[error("cannot create {}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite could not open the file (missing, unreadable, locked).
+    #[error("cannot open {}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// `create` was given a path that exists; the store never overwrites a file.
+    #[error("{} already exists", path.display())]
+    Exists { path: PathBuf },
+    /// The file is not an SQLite database with the GeoPackage application id.
+    #[error("{} is not a geopackage", path.display())]
+    NotAGeoPackage { path: PathBuf },
+    /// The file is a GeoPackage, but not one written by landbank (no `landbank_schema` table).
+    #[error("{} is a geopackage without the landbank schema", path.display())]
+    NotALandbankStore { path: PathBuf },
+    /// The file was written by a newer landbank with a schema this build does not know.
+    #[error("schema version {found} is newer than the supported version {supported}")]
+    SchemaTooNew { found: i64, supported: i64 },
+    /// The database refused a record's row (a duplicate id, a NOT NULL column…); the transaction was rolled back.
+    #[error("{table} {fid}: row rejected")]
+    Rejected {
+        table: &'static str,
+        fid: i64,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A geometry blob could not be written or read, or has the wrong geometry type for its table.
+    #[error("{table} {fid}: bad geometry: {reason}")]
+    Geometry { table: &'static str, fid: i64, reason: String },
+    /// A stored value cannot be a field of the record (unknown enumeration code, bad date, out-of-range number).
+    #[error("{table} {fid}: {reason}")]
+    Corrupt { table: &'static str, fid: i64, reason: String },
+    /// An event time that is not an RFC 3339 timestamp.
+    #[error("event time `{at}` is not an rfc 3339 timestamp")]
+    InvalidTimestamp { at: String },
+}
