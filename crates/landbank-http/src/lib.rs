@@ -1,1 +1,109 @@
-//! placeholder
+//! The HTTP surface of landbank: OGC API – Features, statistics and health, over the in-memory inventory.
+//!
+//! [`router`] builds the whole application from an [`AppState`], so tests call it with `oneshot` and the binary
+//! serves it with `axum::serve`.
+
+mod collection;
+mod error;
+mod features;
+mod format;
+mod html;
+mod landing;
+mod link;
+mod openapi;
+mod query;
+mod stats;
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::http::Uri;
+use axum::routing::get;
+use landbank_inventory::{BBox, Inventory, Statistics, statistics};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// One consistent view of the inventory and what is derived from it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub inventory: Inventory,
+    pub statistics: Statistics,
+    /// The extent of each collection, in [`collection::COLLECTIONS`] order.
+    extents: [Option<BBox>; 6],
+}
+
+impl Snapshot {
+    pub fn new(inventory: Inventory) -> Snapshot {
+        let statistics = statistics(&inventory);
+        let extents = collection::COLLECTIONS.map(|layer| {
+            landbank_geojson::records(&inventory, layer).filter_map(|r| r.bbox(&inventory)).reduce(BBox::union)
+        });
+        Snapshot { inventory, statistics, extents }
+    }
+}
+
+/// The state every handler shares: the current snapshot, swapped whole when the inventory changes, so readers
+/// never wait for a writer and never see half a change.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+    public_url: Option<Arc<str>>,
+}
+
+impl AppState {
+    pub fn new(inventory: Inventory) -> AppState {
+        AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None }
+    }
+
+    /// Links are built from this URL (e.g. `https://land.example.cn/api`) instead of the request's `Host`.
+    #[must_use]
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = Some(url.trim_end_matches('/').into());
+        self
+    }
+
+    /// The snapshot to answer from.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Replaces the inventory; readers holding the old snapshot finish on it.
+    pub fn replace(&self, inventory: Inventory) {
+        let next = Arc::new(Snapshot::new(inventory));
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = next;
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(landing::landing))
+        .route("/conformance", get(landing::conformance))
+        .route("/api", get(openapi::api))
+        .route("/collections", get(collection::list_collections))
+        .route("/collections/{collection_id}", get(collection::get_collection))
+        .route("/collections/{collection_id}/queryables", get(collection::get_queryables))
+        .route("/collections/{collection_id}/schema", get(collection::get_schema))
+        .route("/collections/{collection_id}/items", get(features::list_items))
+        .route("/collections/{collection_id}/items/{feature_id}", get(features::get_item))
+        .route("/stats", get(stats::get_stats))
+        .route("/health", get(landing::health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(CompressionLayer::new())
+        .layer(CorsLayer::permissive())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound { path: uri.path().to_owned() }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

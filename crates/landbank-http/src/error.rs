@@ -1,0 +1,103 @@
+//! The one error type of the HTTP surface and its RFC 9457 problem+json rendering.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Everything a request can fail with. The status of each variant is decided in [`ApiError::status`].
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unknown query parameter `{name}`; this endpoint accepts: {allowed}")]
+    UnknownParameter { name: String, allowed: String },
+    #[error("invalid value for `{name}`: {reason}")]
+    InvalidParameter { name: String, reason: String },
+    #[error("parameter `{name}` is given more than once")]
+    RepeatedParameter { name: String },
+    #[error("there is no collection `{id}`; the collections are: {known}")]
+    UnknownCollection { id: String, known: String },
+    #[error("collection `{collection}` has no feature with id `{id}`")]
+    FeatureNotFound { collection: String, id: String },
+    #[error("nothing is served at `{path}`; start at `/` for the landing page")]
+    NotFound { path: String },
+    #[error("method not allowed on this path")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    NotAcceptable(String),
+    /// A bug or an outside failure. The detail goes to the log, never to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status of each error; exhaustive so that a new variant forces a decision.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::UnknownParameter { .. }
+            | ApiError::InvalidParameter { .. }
+            | ApiError::RepeatedParameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::UnknownCollection { .. } | ApiError::FeatureNotFound { .. } | ApiError::NotFound { .. } => {
+                StatusCode::NOT_FOUND
+            }
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine-readable code, also the last segment of the problem `type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::UnknownParameter { .. } => "unknown-parameter",
+            ApiError::InvalidParameter { .. } => "invalid-parameter",
+            ApiError::RepeatedParameter { .. } => "repeated-parameter",
+            ApiError::UnknownCollection { .. } => "unknown-collection",
+            ApiError::FeatureNotFound { .. } => "feature-not-found",
+            ApiError::NotFound { .. } => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::NotAcceptable(_) => "not-acceptable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(name: &str, reason: impl Into<String>) -> ApiError {
+        ApiError::InvalidParameter { name: name.to_owned(), reason: reason.into() }
+    }
+}
+
+/// RFC 9457 problem details, plus our `code`.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    pub code: &'static str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = match &self {
+            ApiError::Internal(internal) => {
+                tracing::error!(error = %internal, "internal error");
+                "the server failed to answer; the failure is logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let problem = Problem {
+            kind: format!("urn:landbank:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail,
+            code: self.code(),
+        };
+        let mut response = (status, Json(problem)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        }
+        response
+    }
+}

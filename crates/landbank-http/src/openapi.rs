@@ -1,0 +1,192 @@
+//! `/api`: the OpenAPI 3.0 document, with a concrete path per collection so that clients such as GDAL find each
+//! collection's `limit` and filterable properties.
+//!
+//! It is built from the same collection and property tables that drive the handlers, so it cannot drift from them.
+//! (utoipa emits OpenAPI 3.1; OGC API – Features `oas30` and GDAL's driver want 3.0.)
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use landbank_geojson::schema;
+use landbank_inventory::Layer;
+use serde_json::{Map, Value, json};
+
+use crate::collection::{COLLECTIONS, description, property_schema, title};
+use crate::error::ApiError;
+use crate::landing::{DESCRIPTION, TITLE};
+use crate::link::{Base, OPENAPI};
+use crate::query::{DEFAULT_LIMIT, MAX_LIMIT, Params};
+use crate::{AppState, html};
+
+fn f_parameter() -> Value {
+    json!({ "name": "f", "in": "query", "required": false, "description": "Representation; overrides the Accept header.",
+            "schema": { "type": "string", "enum": ["json", "html"] }, "style": "form", "explode": false })
+}
+
+fn responses(ok: &str, media: &str) -> Value {
+    json!({
+        "200": { "description": ok, "content": { media: { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } },
+        "400": { "$ref": "#/components/responses/Problem" },
+        "404": { "$ref": "#/components/responses/Problem" },
+        "406": { "$ref": "#/components/responses/Problem" },
+    })
+}
+
+fn operation(id: &str, summary: &str, tag: &str, parameters: &[Value], ok: &str, media: &str) -> Value {
+    json!({ "get": { "operationId": id, "summary": summary, "tags": [tag], "parameters": parameters, "responses": responses(ok, media) } })
+}
+
+fn items_parameters(layer: Layer) -> Vec<Value> {
+    let mut parameters = vec![
+        json!({ "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+                "description": "Only features intersecting the box minLon,minLat,maxLon,maxLat (CRS84).",
+                "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } }),
+        json!({ "name": "bbox-crs", "in": "query", "required": false, "description": "CRS of `bbox`.",
+                "schema": { "type": "string", "format": "uri", "enum": [crate::collection::CRS84] } }),
+        json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
+                "description": format!("Items per page; values above {MAX_LIMIT} are clamped."),
+                "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } }),
+        json!({ "name": "offset", "in": "query", "required": false, "description": "Position of the first item (the `next` links carry it).",
+                "schema": { "type": "integer", "minimum": 0, "default": 0 } }),
+        f_parameter(),
+    ];
+    for p in schema(layer).iter().filter(|p| p.queryable) {
+        parameters.push(json!({ "name": p.name, "in": "query", "required": false, "style": "form", "explode": false,
+                                "description": format!("Only features whose `{}` equals the value.", p.name),
+                                "schema": property_schema(p) }));
+    }
+    parameters
+}
+
+/// The OpenAPI 3.0 document for this server.
+pub fn document(base: &Base) -> Value {
+    let mut paths = Map::new();
+    let landing = operation(
+        "getLandingPage",
+        "Landing page",
+        "Capabilities",
+        &[f_parameter()],
+        "Links to the API, conformance and collections",
+        "application/json",
+    );
+    paths.insert("/".into(), landing);
+    paths.insert(
+        "/conformance".into(),
+        operation(
+            "getConformance",
+            "Conformance classes",
+            "Capabilities",
+            &[f_parameter()],
+            "The conformance classes",
+            "application/json",
+        ),
+    );
+    paths.insert("/api".into(), json!({ "get": { "operationId": "getApi", "summary": "This document", "tags": ["Capabilities"],
+        "responses": { "200": { "description": "The OpenAPI document", "content": { OPENAPI: { "schema": { "type": "object" } } } } } } }));
+    paths.insert(
+        "/collections".into(),
+        operation(
+            "getCollections",
+            "The collections",
+            "Capabilities",
+            &[f_parameter()],
+            "Metadata of every collection",
+            "application/json",
+        ),
+    );
+    for layer in COLLECTIONS {
+        let id = layer.code();
+        let tag = title(layer);
+        paths.insert(
+            format!("/collections/{id}"),
+            operation(
+                &format!("describe_{id}"),
+                &format!("Metadata of {id}"),
+                tag,
+                &[f_parameter()],
+                description(layer),
+                "application/json",
+            ),
+        );
+        let mut items = operation(
+            &format!("get_{id}_items"),
+            &format!("Features of {id}"),
+            tag,
+            &items_parameters(layer),
+            "A page of features with `next`/`prev` links",
+            "application/geo+json",
+        );
+        items["get"]["description"] = json!(description(layer));
+        paths.insert(format!("/collections/{id}/items"), items);
+        let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "description": "Integer feature id.", "schema": { "type": "integer" } });
+        paths.insert(
+            format!("/collections/{id}/items/{{featureId}}"),
+            operation(
+                &format!("get_{id}_feature"),
+                &format!("One feature of {id}"),
+                tag,
+                &[feature_id, f_parameter()],
+                "The feature",
+                "application/geo+json",
+            ),
+        );
+        paths.insert(
+            format!("/collections/{id}/queryables"),
+            operation(
+                &format!("get_{id}_queryables"),
+                &format!("Properties of {id} to filter on"),
+                tag,
+                &[f_parameter()],
+                "JSON Schema",
+                "application/schema+json",
+            ),
+        );
+        paths.insert(
+            format!("/collections/{id}/schema"),
+            operation(
+                &format!("get_{id}_schema"),
+                &format!("Schema of {id} features"),
+                tag,
+                &[f_parameter()],
+                "JSON Schema",
+                "application/schema+json",
+            ),
+        );
+    }
+    paths.insert(
+        "/stats".into(),
+        operation(
+            "getStats",
+            "Park statistics: land, factory space and projects, by zone",
+            "Statistics",
+            &[f_parameter()],
+            "Statistics",
+            "application/json",
+        ),
+    );
+    paths.insert("/health".into(), json!({ "get": { "operationId": "getHealth", "summary": "Liveness", "tags": ["Operations"],
+        "responses": { "200": { "description": "The service runs", "content": { "application/json": { "schema": { "type": "object" } } } } } } }));
+
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": TITLE, "description": DESCRIPTION, "version": env!("CARGO_PKG_VERSION"),
+                  "license": { "name": "Apache-2.0" } },
+        "servers": [{ "url": base.0 }],
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Problem": { "type": "object", "required": ["type", "title", "status", "detail", "code"],
+                    "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" },
+                                    "detail": { "type": "string" }, "code": { "type": "string" } } }
+            },
+            "responses": {
+                "Problem": { "description": "A problem with the request (RFC 9457)",
+                             "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+            }
+        }
+    })
+}
+
+pub async fn api(State(_state): State<AppState>, base: Base, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref()).only(&["f"])?;
+    Ok(html::typed_json(&document(&base), OPENAPI))
+}

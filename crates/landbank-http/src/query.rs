@@ -1,0 +1,197 @@
+//! Query strings: every parameter is known, given once and well formed, or the request is refused with a 400.
+
+use landbank_geojson::{PropertySpec, PropertyType, PropertyValue};
+use landbank_inventory::{BBox, Date};
+
+use crate::error::ApiError;
+
+/// Items returned when the client gives no `limit`.
+pub const DEFAULT_LIMIT: usize = 100;
+/// The most items one page holds; larger limits are clamped to it, never refused.
+pub const MAX_LIMIT: usize = 10_000;
+
+const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+/// The raw parameters of a request, in order, decoded.
+#[derive(Debug, Default, Clone)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> Params {
+        Params(form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect())
+    }
+
+    /// Refuses any parameter not in `allowed` and any parameter given twice.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        for (i, (name, _)) in self.0.iter().enumerate() {
+            if !allowed.contains(&name.as_str()) {
+                return Err(ApiError::UnknownParameter { name: name.clone(), allowed: allowed.join(", ") });
+            }
+            if self.0[..i].iter().any(|(n, _)| n == name) {
+                return Err(ApiError::RepeatedParameter { name: name.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The query string with `name` set to `value` (added or replaced), for paging links.
+    pub fn with(&self, name: &str, value: &str) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (n, v) in &self.0 {
+            if n != name {
+                out.append_pair(n, v);
+            }
+        }
+        out.append_pair(name, value);
+        out.finish()
+    }
+}
+
+/// `bbox=minLon,minLat,maxLon,maxLat` in CRS84 (a 6-number 3D box is accepted; heights are ignored).
+pub fn bbox(params: &Params) -> Result<Option<BBox>, ApiError> {
+    if let Some(crs) = params.get("bbox-crs")
+        && crs != CRS84
+    {
+        return Err(ApiError::invalid("bbox-crs", format!("`{crs}` is not supported; use {CRS84}")));
+    }
+    let Some(raw) = params.get("bbox") else { return Ok(None) };
+    let numbers: Vec<f64> = raw
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::invalid("bbox", format!("`{raw}` is not a list of numbers")))?;
+    let (min_lon, min_lat, max_lon, max_lat) = match numbers[..] {
+        [a, b, c, d] => (a, b, c, d),
+        [a, b, _, d, e, _] => (a, b, d, e),
+        _ => {
+            return Err(ApiError::invalid(
+                "bbox",
+                format!("expected 4 numbers minLon,minLat,maxLon,maxLat, got {}", numbers.len()),
+            ));
+        }
+    };
+    BBox::new(min_lon, min_lat, max_lon, max_lat).map(Some).ok_or_else(|| {
+        ApiError::invalid(
+            "bbox",
+            "longitudes must lie in -180..180 and latitudes in -90..90, with min ≤ max (boxes across the antimeridian are not supported)",
+        )
+    })
+}
+
+/// `limit`, clamped to `1..=MAX_LIMIT` as OGC API – Features requires; not a number is a 400.
+pub fn limit(params: &Params) -> Result<usize, ApiError> {
+    match params.get("limit") {
+        None => Ok(DEFAULT_LIMIT),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map(|n| n.clamp(1, MAX_LIMIT as i64) as usize)
+            .map_err(|_| ApiError::invalid("limit", format!("`{raw}` is not an integer"))),
+    }
+}
+
+/// `offset` (zero-based position of the first item), as written in our own `next` links.
+pub fn offset(params: &Params) -> Result<usize, ApiError> {
+    match params.get("offset") {
+        None => Ok(0),
+        Some(raw) => raw
+            .parse::<usize>()
+            .map_err(|_| ApiError::invalid("offset", format!("`{raw}` is not a non-negative integer"))),
+    }
+}
+
+/// A `property=value` filter, parsed to the property's type.
+#[derive(Debug, Clone)]
+pub struct PropertyFilter {
+    pub name: &'static str,
+    value: Expected,
+}
+
+#[derive(Debug, Clone)]
+enum Expected {
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    Date(Date),
+    String(String),
+}
+
+impl PropertyFilter {
+    pub fn parse(spec: &PropertySpec, raw: &str) -> Result<PropertyFilter, ApiError> {
+        let bad = |what: &str| ApiError::invalid(spec.name, format!("`{raw}` is not {what}"));
+        let value = match spec.kind {
+            PropertyType::Integer => Expected::Integer(raw.parse().map_err(|_| bad("an integer"))?),
+            PropertyType::Number => Expected::Number(raw.parse().map_err(|_| bad("a number"))?),
+            PropertyType::Boolean => Expected::Boolean(raw.parse().map_err(|_| bad("true or false"))?),
+            PropertyType::Date => Expected::Date(raw.parse().map_err(|_| bad("a date (YYYY-MM-DD)"))?),
+            PropertyType::String => {
+                if let Some(values) = spec.values
+                    && !values.contains(&raw)
+                {
+                    return Err(ApiError::invalid(spec.name, format!("`{raw}` is not one of: {}", values.join(", "))));
+                }
+                Expected::String(raw.to_owned())
+            }
+        };
+        Ok(PropertyFilter { name: spec.name, value })
+    }
+
+    /// Whether a record's value equals the filter value (a list matches when it contains it).
+    pub fn matches(&self, value: Option<&PropertyValue<'_>>) -> bool {
+        let Some(value) = value else { return false };
+        match (&self.value, value) {
+            (Expected::Integer(e), PropertyValue::Integer(v)) => e == v,
+            (Expected::Integer(e), PropertyValue::Number(v)) => (*e as f64 - v).abs() < f64::EPSILON,
+            (Expected::Number(e), PropertyValue::Number(v)) => (e - v).abs() <= f64::EPSILON * e.abs().max(1.0),
+            (Expected::Number(e), PropertyValue::Integer(v)) => (e - *v as f64).abs() < f64::EPSILON,
+            (Expected::Boolean(e), PropertyValue::Boolean(v)) => e == v,
+            (Expected::Date(e), PropertyValue::Date(v)) => e == v,
+            (Expected::String(e), PropertyValue::String(v)) => e == v,
+            (Expected::String(e), PropertyValue::Text(v)) => e == v,
+            (Expected::String(e), PropertyValue::Strings(vs)) => vs.iter().any(|v| v == e),
+            (Expected::Integer(e), PropertyValue::Integers(vs)) => vs.contains(e),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_above_the_maximum_is_clamped_not_refused() {
+        assert_eq!(limit(&Params::parse(Some("limit=50000"))).ok(), Some(MAX_LIMIT));
+        assert_eq!(limit(&Params::parse(Some("limit=0"))).ok(), Some(1));
+        assert!(limit(&Params::parse(Some("limit=ten"))).is_err());
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_refused() {
+        let p = Params::parse(Some("bbox=1,2,3,4&colour=red"));
+        assert!(matches!(p.only(&["bbox"]), Err(ApiError::UnknownParameter { name, .. }) if name == "colour"));
+        let p = Params::parse(Some("limit=1&limit=2"));
+        assert!(matches!(p.only(&["limit"]), Err(ApiError::RepeatedParameter { .. })));
+    }
+
+    #[test]
+    fn a_bbox_out_of_range_is_refused() {
+        assert!(bbox(&Params::parse(Some("bbox=107,21,200,22"))).is_err());
+        assert!(bbox(&Params::parse(Some("bbox=108,22,107,21"))).is_err());
+        assert!(bbox(&Params::parse(Some("bbox=1,2,3"))).is_err());
+        assert!(bbox(&Params::parse(Some("bbox=107.9,21.5,108.1,21.6"))).is_ok_and(|b| b.is_some()));
+    }
+
+    #[test]
+    fn paging_links_replace_the_offset() {
+        let p = Params::parse(Some("bbox=1%2C2%2C3%2C4&offset=10&limit=5"));
+        assert_eq!(p.with("offset", "15"), "bbox=1%2C2%2C3%2C4&limit=5&offset=15");
+    }
+}
