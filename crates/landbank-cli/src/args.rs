@@ -1,0 +1,78 @@
+//! Command-line arguments as typed by people, before validation.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use landbank_inventory::Layer;
+
+/// landbank — land and standard-factory inventory of an industrial park, served over HTTP.
+#[derive(Debug, Parser)]
+#[command(name = "landbank", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the inventory over HTTP (OGC API – Features, statistics). Creates the store from the Dongxing
+    /// fixtures when the file does not exist yet.
+    Serve {
+        /// The GeoPackage holding the inventory.
+        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
+        store: PathBuf,
+        /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080", env = "LANDBANK_LISTEN")]
+        listen: SocketAddr,
+        /// The URL clients reach the service at, when it sits behind a proxy; links are built from it.
+        #[arg(long, env = "LANDBANK_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Replace one layer of the store with the features of a GeoJSON file, after validating every feature.
+    /// Nothing is written when any feature is wrong; every problem is listed.
+    Import {
+        /// A GeoJSON feature collection.
+        file: PathBuf,
+        #[arg(long, value_parser = parse_layer)]
+        layer: Layer,
+        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
+        store: PathBuf,
+    },
+    /// Write one layer of the store as GeoJSON.
+    Export {
+        #[arg(long, value_parser = parse_layer)]
+        layer: Layer,
+        #[arg(long, default_value = "geojson", value_parser = ["geojson"])]
+        format: String,
+        /// Output file; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
+        store: PathBuf,
+    },
+    /// Data-quality report: invalid geometry, overlaps, parcels outside their zone, malformed codes, area drift.
+    /// Exits with 1 when a problem is found.
+    Check {
+        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
+        store: PathBuf,
+    },
+    /// Generate a seeded synthetic inventory of any size into a new GeoPackage (for benchmarks).
+    Gen {
+        #[arg(long)]
+        parcels: usize,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Write the Dongxing fixtures as GeoJSON files (one per layer) into a directory.
+    Fixtures {
+        #[arg(long, default_value = "fixtures/dongxing")]
+        out: PathBuf,
+    },
+}
+
+fn parse_layer(s: &str) -> Result<Layer, String> {
+    s.parse::<Layer>().map_err(|e| e.to_string())
+}

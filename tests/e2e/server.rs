@@ -1,0 +1,57 @@
+//! Starts `landbank serve` on port 0 over a fresh store and stops it when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub store: PathBuf,
+    /// Keeps the temporary directory of [`Server::start`] alive while the server runs.
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// A server over a new store in a temporary directory: it creates the store from the embedded fixtures.
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = dir.path().join("landbank.gpkg");
+        let mut server = Server::on(&store);
+        server.dir = Some(dir);
+        server
+    }
+
+    /// A server over the given store file.
+    pub fn on(store: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_landbank"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--store"])
+            .arg(store)
+            .env("LANDBANK_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("landbank starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("landbank prints its address");
+        let base = line
+            .trim()
+            .strip_prefix("landbank listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Server { child, base, store: store.to_owned(), dir: None }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
