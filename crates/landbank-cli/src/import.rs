@@ -5,15 +5,23 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use indicatif::ProgressBar;
 use landbank_geojson::read_layer;
 use landbank_inventory::{Inventory, Layer, check};
 use landbank_store::GeoPackage;
 
 pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
+    let progress = ProgressBar::new_spinner();
+    progress.enable_steady_tick(Duration::from_millis(120));
+    progress.set_message(format!("reading {}", file.display()));
     let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let records = match read_layer(layer, &text) {
+    progress.set_message(format!("validating {layer}"));
+    let records = read_layer(layer, &text);
+    progress.finish_and_clear();
+    let records = match records {
         Ok(records) => records,
         Err(problems) => {
             for p in &problems {
@@ -37,7 +45,11 @@ pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let progress = ProgressBar::new_spinner();
+    progress.enable_steady_tick(Duration::from_millis(120));
+    progress.set_message(format!("checking {count} {layer} against the inventory"));
     let problems: Vec<_> = check::check(&inventory).into_iter().filter(|p| p.layer == layer.code()).collect();
+    progress.finish_and_clear();
     if !problems.is_empty() {
         for p in &problems {
             match index.get(&p.id) {
@@ -48,9 +60,13 @@ pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
         eprintln!("{} problems in {}; nothing was imported", problems.len(), file.display());
         return Ok(ExitCode::FAILURE);
     }
+    let progress = ProgressBar::new_spinner();
+    progress.enable_steady_tick(Duration::from_millis(120));
+    progress.set_message(format!("writing {count} {layer} to {}", store.display()));
     let at = jiff::Timestamp::now().to_string();
     gpkg.replace_layer(&parts, layer, "cli:import", &at)
         .with_context(|| format!("writing {layer} to {}", store.display()))?;
+    progress.finish_and_clear();
     println!("imported {count} {layer} from {}", file.display());
     Ok(ExitCode::SUCCESS)
 }

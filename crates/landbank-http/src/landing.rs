@@ -64,12 +64,13 @@ pub async fn conformance(base: Base, RawQuery(raw): RawQuery, headers: HeaderMap
     }
 }
 
-pub async fn health(State(state): State<AppState>) -> Response {
+pub async fn health(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref()).only(&[])?;
     let snapshot = state.snapshot();
-    Json(json!({
+    Ok(Json(json!({
         "status": "ok",
         "parcels": snapshot.inventory.parcels().len(),
         "buildings": snapshot.inventory.buildings().len(),
     }))
-    .into_response()
+    .into_response())
 }

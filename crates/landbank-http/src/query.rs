@@ -25,7 +25,8 @@ impl Params {
     pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
         for (i, (name, _)) in self.0.iter().enumerate() {
             if !allowed.contains(&name.as_str()) {
-                return Err(ApiError::UnknownParameter { name: name.clone(), allowed: allowed.join(", ") });
+                let allowed = if allowed.is_empty() { "no parameters".to_owned() } else { allowed.join(", ") };
+                return Err(ApiError::UnknownParameter { name: name.clone(), allowed });
             }
             if self.0[..i].iter().any(|(n, _)| n == name) {
                 return Err(ApiError::RepeatedParameter { name: name.clone() });

@@ -273,6 +273,32 @@ async fn bad_input_is_a_problem_with_a_message() {
 }
 
 #[tokio::test]
+async fn every_endpoint_refuses_an_unknown_parameter() {
+    let id = inventory().parcels()[0].id.0;
+    let endpoints = [
+        "/".to_owned(),
+        "/conformance".to_owned(),
+        "/api".to_owned(),
+        "/collections".to_owned(),
+        "/collections/parcels".to_owned(),
+        "/collections/parcels/items".to_owned(),
+        format!("/collections/parcels/items/{id}"),
+        "/collections/parcels/queryables".to_owned(),
+        "/collections/parcels/schema".to_owned(),
+        "/stats".to_owned(),
+        "/health".to_owned(),
+    ];
+    for endpoint in endpoints {
+        let ok = get(&endpoint).await;
+        assert_eq!(ok.status, StatusCode::OK, "{endpoint}");
+        let answer = get(&format!("{endpoint}?bogus=1")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{endpoint}");
+        assert_eq!(answer.content_type, "application/problem+json", "{endpoint}");
+        assert!(answer.json()["detail"].as_str().is_some_and(|d| d.contains("bogus")), "{endpoint}");
+    }
+}
+
+#[tokio::test]
 async fn writes_are_not_allowed_yet_and_say_so() {
     for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
         let answer = call(method.clone(), "/collections/parcels/items", None).await;
