@@ -23,6 +23,11 @@ impl Response {
 
 /// Sends one request to `url` (`http://host:port/path?query`) and reads the whole answer.
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Response {
+    send(method, url, headers, b"")
+}
+
+/// Sends one request with a body.
+pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let path = if path.is_empty() { "/" } else { path };
@@ -31,8 +36,12 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Response {
     for (n, v) in headers {
         let _ = write!(head, "{n}: {v}\r\n");
     }
+    if !body.is_empty() {
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
+    }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("request written");
+    stream.write_all(body).expect("body written");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("response read");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete head");

@@ -5,6 +5,7 @@ mod client;
 mod ogr;
 mod serve;
 mod server;
+mod write;
 
 /// The repository root.
 pub fn root() -> std::path::PathBuf {

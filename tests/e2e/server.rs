@@ -24,10 +24,16 @@ impl Server {
 
     /// A server over the given store file.
     pub fn on(store: &Path) -> Server {
+        Server::with(store, &[])
+    }
+
+    /// A server over the given store file, with more arguments to `serve`.
+    pub fn with(store: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_landbank"))
             .args(["serve", "--listen", "127.0.0.1:0", "--store"])
             .arg(store)
-            .env("LANDBANK_LOG", "warn")
+            .args(args)
+            .env("LANDBANK_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -46,6 +52,14 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+}
+
+impl Server {
+    /// Stops the server as a power cut would: SIGKILL, no chance to flush or clean up.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -28,6 +28,13 @@ pub enum Command {
         /// The URL clients reach the service at, when it sits behind a proxy; links are built from it.
         #[arg(long, env = "LANDBANK_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A bearer token that may write, as `name:secret` (the name is recorded in every event it causes).
+        /// Repeat for more; without any, the service refuses every write with 401.
+        #[arg(long = "token", env = "LANDBANK_TOKENS", value_delimiter = ',', value_parser = parse_token)]
+        tokens: Vec<(String, String)>,
+        /// How often expired reservations are released, in seconds.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        expiry_interval_s: u64,
     },
     /// Replace one layer of the store with the features of a GeoJSON file, after validating every feature.
     /// Nothing is written when any feature is wrong; every problem is listed.
@@ -71,6 +78,14 @@ pub enum Command {
         #[arg(long, default_value = "fixtures/dongxing")]
         out: PathBuf,
     },
+}
+
+fn parse_token(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((name, secret)) if !name.is_empty() && secret.len() >= 16 => Ok((name.to_owned(), secret.to_owned())),
+        Some((_, secret)) if secret.len() < 16 => Err("the secret must have at least 16 characters".to_owned()),
+        _ => Err("expected name:secret".to_owned()),
+    }
 }
 
 fn parse_layer(s: &str) -> Result<Layer, String> {

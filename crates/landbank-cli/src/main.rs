@@ -36,7 +36,13 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<ExitCode> {
     match args.command {
-        Command::Serve { store, listen, public_url } => serve::serve(&store, listen, public_url.as_deref()),
+        Command::Serve { store, listen, public_url, tokens, expiry_interval_s } => serve::serve(&serve::Options {
+            store: &store,
+            listen,
+            public_url: public_url.as_deref(),
+            tokens,
+            expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
+        }),
         Command::Import { file, layer, store } => import::import(&file, layer, &store),
         Command::Export { layer, format: _, out, store } => {
             let inventory = open(&store)?;

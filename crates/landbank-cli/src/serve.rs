@@ -3,14 +3,24 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use landbank_http::{AppState, router};
 use landbank_inventory::Inventory;
 use landbank_store::GeoPackage;
 
-pub fn serve(store: &Path, listen: SocketAddr, public_url: Option<&str>) -> Result<ExitCode> {
+/// What `landbank serve` was asked to do.
+pub struct Options<'a> {
+    pub store: &'a Path,
+    pub listen: SocketAddr,
+    pub public_url: Option<&'a str>,
+    pub tokens: Vec<(String, String)>,
+    pub expiry_interval: Duration,
+}
+
+pub fn serve(options: &Options<'_>) -> Result<ExitCode> {
+    let Options { store, listen, public_url, .. } = *options;
     let started = Instant::now();
     let gpkg = if store.exists() {
         GeoPackage::open(store).with_context(|| format!("opening store at {}", store.display()))?
@@ -28,15 +38,20 @@ pub fn serve(store: &Path, listen: SocketAddr, public_url: Option<&str>) -> Resu
         elapsed_ms = started.elapsed().as_millis(),
         "inventory loaded"
     );
-    let mut state = AppState::new(inventory);
+    if options.tokens.is_empty() {
+        tracing::warn!("no --token given: the service answers every write with 401");
+    }
+    let mut state = AppState::new(inventory).with_store(gpkg, options.tokens.clone());
     if let Some(url) = public_url {
         state = state.with_public_url(url);
     }
+    let expiry = (state.clone(), options.expiry_interval);
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
         let local = listener.local_addr().context("reading the bound address")?;
+        landbank_http::spawn_expiry(expiry.0, expiry.1);
         // One parseable line on standard output, for people and for tests that bind port 0.
         println!("landbank listening on http://{local}/");
         tracing::info!(address = %local, "serving");

@@ -7,6 +7,7 @@
 //! so the published sums are exact; each outline is then scaled to its registered area.
 
 mod catalog;
+mod idle;
 mod site;
 
 use geo::{Centroid, Coord, LineString, MapCoordsInPlace, Polygon, Scale};
@@ -157,6 +158,13 @@ fn blank_parcel(id: i64, plot_no: String, zone: usize) -> Parcel {
         agreed_start_date: None,
         agreed_completion_date: None,
         actual_start_date: None,
+        required_gfa_m2: None,
+        built_gfa_m2: None,
+        total_investment_wan: None,
+        invested_wan: None,
+        suspended_since: None,
+        government_caused: false,
+        land_price_wan: None,
     }
 }
 
@@ -208,8 +216,11 @@ pub fn dongxing() -> InventoryParts {
         units,
         projects,
         pois: site::pois(centre),
+        reservations: Vec::new(),
+        allocations: Vec::new(),
     };
     to_published_precision(&mut parts);
+    idle::track(&mut parts);
     parts
 }
 

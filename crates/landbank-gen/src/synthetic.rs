@@ -210,6 +210,8 @@ impl Park {
             units: self.units,
             projects: self.projects,
             pois: Vec::new(),
+            reservations: Vec::new(),
+            allocations: Vec::new(),
         }
     }
 
@@ -252,6 +254,13 @@ impl Park {
             agreed_start_date: None,
             agreed_completion_date: None,
             actual_start_date: None,
+            required_gfa_m2: None,
+            built_gfa_m2: None,
+            total_investment_wan: None,
+            invested_wan: None,
+            suspended_since: None,
+            government_caused: false,
+            land_price_wan: None,
         };
         let factory = kind == ShapeKind::Rectangle && rng.random_bool(0.075);
         let roll = if factory { 40 } else { rng.random_range(0..100) };

@@ -94,6 +94,44 @@ pub(crate) static FIELDS: LazyLock<Fields<Parcel>> = LazyLock::new(|| {
         .with(date("actual_start_date", "Date construction actually started").nullable(), |p, _| {
             p.actual_start_date.into()
         })
+        .with(
+            number(
+                "required_gfa_m2",
+                "Floor area that should be developed (应动工开发建设面积), m², green space excluded",
+            )
+            .nullable()
+            .not_queryable(),
+            |p, _| p.required_gfa_m2.into(),
+        )
+        .with(number("built_gfa_m2", "Floor area developed so far, m²").nullable().not_queryable(), |p, _| {
+            p.built_gfa_m2.into()
+        })
+        .with(
+            number("total_investment_wan", "Total investment as contracted, 万元, excluding the land price")
+                .nullable()
+                .not_queryable(),
+            |p, _| p.total_investment_wan.into(),
+        )
+        .with(
+            number("invested_wan", "Amount invested so far, 万元, excluding the land price").nullable().not_queryable(),
+            |p, _| p.invested_wan.into(),
+        )
+        .with(date("suspended_since", "First day of the current suspension of construction").nullable(), |p, _| {
+            p.suspended_since.into()
+        })
+        .with(
+            boolean(
+                "government_caused",
+                "Idleness caused by the government or force majeure (exempt from the idle-land fee)",
+            ),
+            |p, _| p.government_caused.into(),
+        )
+        .with(
+            number("land_price_wan", "Total price of the land-use right, 万元 (the base of the 20 % idle-land fee)")
+                .nullable()
+                .not_queryable(),
+            |p, _| p.land_price_wan.into(),
+        )
 });
 
 pub(crate) fn read(r: &mut FeatureReader<'_>) -> Result<Parcel, Noted> {
@@ -122,6 +160,13 @@ pub(crate) fn read(r: &mut FeatureReader<'_>) -> Result<Parcel, Noted> {
     let agreed_start_date = r.optional("agreed_start_date");
     let agreed_completion_date = r.optional("agreed_completion_date");
     let actual_start_date = r.optional("actual_start_date");
+    let required_gfa_m2 = r.optional("required_gfa_m2");
+    let built_gfa_m2 = r.optional("built_gfa_m2");
+    let total_investment_wan = r.optional("total_investment_wan");
+    let invested_wan = r.optional("invested_wan");
+    let suspended_since = r.optional("suspended_since");
+    let government_caused = r.required("government_caused");
+    let land_price_wan = r.optional("land_price_wan");
 
     let geometry = geometry?;
     Ok(Parcel {
@@ -151,5 +196,12 @@ pub(crate) fn read(r: &mut FeatureReader<'_>) -> Result<Parcel, Noted> {
         agreed_start_date: agreed_start_date?,
         agreed_completion_date: agreed_completion_date?,
         actual_start_date: actual_start_date?,
+        required_gfa_m2: required_gfa_m2?,
+        built_gfa_m2: built_gfa_m2?,
+        total_investment_wan: total_investment_wan?,
+        invested_wan: invested_wan?,
+        suspended_since: suspended_since?,
+        government_caused: government_caused?,
+        land_price_wan: land_price_wan?,
     })
 }

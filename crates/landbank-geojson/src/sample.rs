@@ -99,6 +99,13 @@ pub(crate) fn parcels() -> Vec<Parcel> {
             agreed_start_date: Some(date(2023, 9, 15)),
             agreed_completion_date: Some(date(2025, 9, 15)),
             actual_start_date: Some(date(2023, 10, 2)),
+            required_gfa_m2: Some(53_854.4),
+            built_gfa_m2: Some(17_950.0),
+            total_investment_wan: Some(31_353.8),
+            invested_wan: Some(0.1 + 0.2),
+            suspended_since: Some(date(2024, 11, 30)),
+            government_caused: true,
+            land_price_wan: Some(646.252_8),
         },
         Parcel {
             id: ParcelId(11),
@@ -127,6 +134,13 @@ pub(crate) fn parcels() -> Vec<Parcel> {
             agreed_start_date: None,
             agreed_completion_date: None,
             actual_start_date: None,
+            required_gfa_m2: None,
+            built_gfa_m2: None,
+            total_investment_wan: None,
+            invested_wan: None,
+            suspended_since: None,
+            government_caused: false,
+            land_price_wan: None,
         },
     ]
 }
@@ -312,6 +326,8 @@ pub(crate) fn parts() -> InventoryParts {
         units: units(),
         projects: projects(),
         pois: pois(),
+        reservations: Vec::new(),
+        allocations: Vec::new(),
     }
 }
 

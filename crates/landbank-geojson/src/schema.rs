@@ -80,7 +80,7 @@ impl PropertySpec {
         self
     }
 
-    /// Free text nobody filters on by exact value (names).
+    /// Values nobody filters on by exact value (names, amounts).
     pub(crate) const fn not_queryable(mut self) -> PropertySpec {
         self.queryable = false;
         self

@@ -24,6 +24,20 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{0}")]
     NotAcceptable(String),
+    #[error("the request body is not valid: {0}")]
+    InvalidBody(String),
+    #[error("send the body as application/json (got {0})")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("Idempotency-Key `{0}` was used for a different request; use a new key for a new request")]
+    IdempotencyKeyReused(String),
+    #[error("this server has no store to write to; it serves reads only")]
+    ReadOnly,
     /// A bug or an outside failure. The detail goes to the log, never to the client.
     #[error("internal error")]
     Internal(String),
@@ -35,11 +49,17 @@ impl ApiError {
         match self {
             ApiError::UnknownParameter { .. }
             | ApiError::InvalidParameter { .. }
-            | ApiError::RepeatedParameter { .. } => StatusCode::BAD_REQUEST,
+            | ApiError::RepeatedParameter { .. }
+            | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
             ApiError::UnknownCollection { .. } | ApiError::FeatureNotFound { .. } | ApiError::NotFound { .. } => {
                 StatusCode::NOT_FOUND
             }
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable(_) | ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::ReadOnly => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -55,6 +75,13 @@ impl ApiError {
             ApiError::FeatureNotFound { .. } => "feature-not-found",
             ApiError::NotFound { .. } => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::InvalidBody(_) => "invalid-body",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::IdempotencyKeyReused(_) => "idempotency-key-reused",
+            ApiError::ReadOnly => "read-only",
             ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::Internal(_) => "internal",
         }
@@ -95,8 +122,8 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(problem)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -3,22 +3,29 @@
 //! [`router`] builds the whole application from an [`AppState`], so tests call it with `oneshot` and the binary
 //! serves it with `axum::serve`.
 
+mod availability;
 mod collection;
 mod error;
 mod features;
 mod format;
 mod html;
 mod landing;
+mod lineage;
 mod link;
 mod openapi;
+mod plan;
 mod query;
+mod report;
+mod reservation;
 mod stats;
+mod write;
 
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
-use axum::routing::get;
+use axum::routing::{get, post};
 use landbank_inventory::{BBox, Inventory, Statistics, statistics};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
@@ -26,6 +33,8 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use reservation::{expire_now, spawn_expiry};
+use write::Writer;
 
 /// One consistent view of the inventory and what is derived from it.
 #[derive(Debug)]
@@ -52,11 +61,20 @@ impl Snapshot {
 pub struct AppState {
     current: Arc<RwLock<Arc<Snapshot>>>,
     public_url: Option<Arc<str>>,
+    writer: Option<Arc<Writer>>,
 }
 
 impl AppState {
+    /// A read-only state: writes answer 503.
     pub fn new(inventory: Inventory) -> AppState {
-        AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None }
+        AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None, writer: None }
+    }
+
+    /// A state that commits writes to `store`, accepting the given `(name, secret)` bearer tokens.
+    #[must_use]
+    pub fn with_store(mut self, store: landbank_store::GeoPackage, tokens: Vec<(String, String)>) -> AppState {
+        self.writer = Some(Arc::new(Writer::new(store, tokens)));
+        self
     }
 
     /// Links are built from this URL (e.g. `https://land.example.cn/api`) instead of the request's `Host`.
@@ -73,8 +91,11 @@ impl AppState {
 
     /// Replaces the inventory; readers holding the old snapshot finish on it.
     pub fn replace(&self, inventory: Inventory) {
-        let next = Arc::new(Snapshot::new(inventory));
-        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = next;
+        self.install(Snapshot::new(inventory));
+    }
+
+    fn install(&self, snapshot: Snapshot) {
+        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
     }
 }
 
@@ -90,10 +111,24 @@ pub fn router(state: AppState) -> Router {
         .route("/collections/{collection_id}/schema", get(collection::get_schema))
         .route("/collections/{collection_id}/items", get(features::list_items))
         .route("/collections/{collection_id}/items/{feature_id}", get(features::get_item))
+        .route("/reservations", get(reservation::list_reservations).post(reservation::create_reservation))
+        .route("/reservations/{id}", get(reservation::get_reservation).delete(reservation::delete_reservation))
+        .route("/reservations/{id}/confirm", post(reservation::confirm_reservation))
+        .route("/allocations", get(reservation::list_allocations))
+        .route("/allocations/{id}", get(reservation::get_allocation))
+        .route("/allocations/{id}/release", post(reservation::release_allocation))
+        .route("/parcels/{id}/history", get(reservation::parcel_history))
+        .route("/parcels/{id}/split", post(lineage::split_parcel))
+        .route("/parcels/merge", post(lineage::merge_parcels))
+        .route("/availability/land", get(availability::get_land_availability))
+        .route("/availability/space", get(availability::get_space_availability))
+        .route("/allocation-plans", post(plan::create_allocation_plan))
+        .route("/reports/idle-land", get(report::get_idle_land_report))
         .route("/stats", get(stats::get_stats))
         .route("/health", get(landing::health))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(write::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(CorsLayer::permissive())
         .layer(TraceLayer::new_for_http())

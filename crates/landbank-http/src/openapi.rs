@@ -22,6 +22,12 @@ fn f_parameter() -> Value {
             "schema": { "type": "string", "enum": ["json", "html"] }, "style": "form", "explode": false })
 }
 
+fn as_of_parameter() -> Value {
+    json!({ "name": "as_of", "in": "query", "required": false,
+            "description": "The day to assess the idle-land rules on (YYYY-MM-DD); today in UTC when left out.",
+            "schema": { "type": "string", "format": "date" } })
+}
+
 fn responses(ok: &str, media: &str) -> Value {
     json!({
         "200": { "description": ok, "content": { media: { "schema": { "type": "object" } }, "text/html": { "schema": { "type": "string" } } } },
@@ -158,8 +164,26 @@ pub fn document(base: &Base) -> Value {
             "getStats",
             "Park statistics: land, factory space and projects, by zone",
             "Statistics",
-            &[f_parameter()],
+            &[f_parameter(), as_of_parameter()],
             "Statistics",
+            "application/json",
+        ),
+    );
+    paths.extend(crate::availability::openapi_paths());
+    paths.insert("/allocation-plans".into(), crate::plan::openapi_path());
+    paths.insert(
+        "/reports/idle-land".into(),
+        operation(
+            "getIdleLandReport",
+            "Idle land (闲置土地处置办法, 2012): parcels idle, reclaimable or within 90 days of idle, with the fee due",
+            "Statistics",
+            &[
+                as_of_parameter(),
+                json!({ "name": "f", "in": "query", "required": false,
+                        "description": "`json` (the report) or `geojson` (the affected parcels as a map layer).",
+                        "schema": { "type": "string", "enum": ["json", "geojson"] } }),
+            ],
+            "Idle-land report",
             "application/json",
         ),
     );

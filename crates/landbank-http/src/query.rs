@@ -108,6 +108,20 @@ pub fn offset(params: &Params) -> Result<usize, ApiError> {
     }
 }
 
+/// A calendar date parameter written `YYYY-MM-DD` (e.g. `as_of=2026-11-27`); `None` when it is not given.
+pub fn date(params: &Params, name: &str) -> Result<Option<Date>, ApiError> {
+    let Some(raw) = params.get(name) else { return Ok(None) };
+    let b = raw.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    match raw.parse::<Date>() {
+        Ok(date) if shaped => Ok(Some(date)),
+        _ => Err(ApiError::invalid(name, format!("`{raw}` is not a date written YYYY-MM-DD"))),
+    }
+}
+
 /// A `property=value` filter, parsed to the property's type.
 #[derive(Debug, Clone)]
 pub struct PropertyFilter {
@@ -188,6 +202,16 @@ mod tests {
         assert!(bbox(&Params::parse(Some("bbox=108,22,107,21"))).is_err());
         assert!(bbox(&Params::parse(Some("bbox=1,2,3"))).is_err());
         assert!(bbox(&Params::parse(Some("bbox=107.9,21.5,108.1,21.6"))).is_ok_and(|b| b.is_some()));
+    }
+
+    #[test]
+    fn dates_must_be_real_days_written_year_month_day() {
+        let date_of = |q: &str| date(&Params::parse(Some(q)), "as_of");
+        assert_eq!(date_of("as_of=2026-11-27").ok().flatten(), Date::new(2026, 11, 27).ok());
+        assert!(date_of("limit=1").is_ok_and(|d| d.is_none()));
+        for bad in ["as_of=2026-02-30", "as_of=27.11.2026", "as_of=20261127", "as_of=2026-11-27T00:00", "as_of="] {
+            assert!(matches!(date_of(bad), Err(ApiError::InvalidParameter { name, .. }) if name == "as_of"), "{bad}");
+        }
     }
 
     #[test]

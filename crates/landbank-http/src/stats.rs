@@ -1,17 +1,20 @@
-//! `/stats`: the park's figures computed from the inventory, for the park and for each zone.
+//! `/stats`: the park's figures computed from the inventory, for the park and for each zone, and the idle-land
+//! summary on a day.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use landbank_inventory::{Mu, SquareMeters, Tally, Wan, ZoneStatistics};
+use landbank_inventory::{
+    Inventory, Mu, ProjectIntensity, SquareMeters, Tally, Wan, ZoneStatistics, idle_land_summary,
+};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::query::Params;
-use crate::{AppState, html};
+use crate::{AppState, html, report};
 
-fn round(v: f64, decimals: i32) -> f64 {
+pub(crate) fn round(v: f64, decimals: i32) -> f64 {
     let k = 10_f64.powi(decimals);
     (v * k).round() / k
 }
@@ -24,7 +27,7 @@ fn m2(area: SquareMeters) -> f64 {
     round(area.0, 2)
 }
 
-fn tally(t: &Tally) -> Value {
+pub(crate) fn tally(t: &Tally) -> Value {
     json!({ "count": t.count, "stated_area_mu": mu(t.stated_area), "stated_area_m2": m2(t.stated_area.into()) })
 }
 
@@ -36,7 +39,17 @@ fn by<K: std::fmt::Display, V>(map: &BTreeMap<K, V>, f: impl Fn(&V) -> Value) ->
     Value::Object(map.iter().map(|(k, v)| (k.to_string(), f(v))).collect())
 }
 
-fn zone_json(s: &ZoneStatistics) -> Value {
+fn intensity(inventory: &Inventory, i: &ProjectIntensity) -> Value {
+    json!({
+        "project_id": i.project.0,
+        "code": inventory.project(i.project).map(|p| p.code.as_str()),
+        "intensity_wan_per_mu": round(i.intensity_wan_per_mu, 2),
+        "threshold_wan_per_mu": round(i.threshold_wan_per_mu, 2),
+        "meets": i.meets,
+    })
+}
+
+fn zone_json(s: &ZoneStatistics, inventory: &Inventory) -> Value {
     let f = &s.factories;
     let p = &s.projects;
     json!({
@@ -63,12 +76,15 @@ fn zone_json(s: &ZoneStatistics) -> Value {
             "fixed_asset_investment_wan": round(p.fixed_asset_investment.0, 2),
             "by_stage": by(&p.by_stage, |t| json!({ "count": t.count, "total_investment_wan": round(t.total_investment.0, 2) })),
             "by_industry": by(&p.by_industry, |t| json!({ "count": t.count, "total_investment_wan": round(t.total_investment.0, 2) })),
+            "intensity": p.intensity.iter().map(|i| intensity(inventory, i)).collect::<Vec<_>>(),
         },
     })
 }
 
 pub async fn get_stats(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref()).only(&["f"])?;
+    let params = Params::parse(raw.as_deref());
+    params.only(&["f", "as_of"])?;
+    let as_of = report::as_of(&params)?;
     let snapshot = state.snapshot();
     let stats = &snapshot.statistics;
     let park = &stats.park;
@@ -80,7 +96,7 @@ pub async fn get_stats(State(state): State<AppState>, RawQuery(raw): RawQuery) -
         .iter()
         .map(|(id, s)| {
             let zone = snapshot.inventory.zone(*id);
-            let mut z = zone_json(s);
+            let mut z = zone_json(s, &snapshot.inventory);
             z["zone_id"] = json!(id.0);
             z["code"] = json!(zone.map(|z| z.code.as_str()));
             z["name_zh"] = json!(zone.map(|z| z.name_zh.as_str()));
@@ -98,7 +114,8 @@ pub async fn get_stats(State(state): State<AppState>, RawQuery(raw): RawQuery) -
             "projects_in_production": stage(landbank_inventory::ProjectStage::InProduction),
             "projects_under_construction": stage(landbank_inventory::ProjectStage::UnderConstruction),
         },
-        "park": zone_json(park),
+        "park": zone_json(park, &snapshot.inventory),
         "zones": zones,
+        "idle_land": report::summary_json(&idle_land_summary(&snapshot.inventory, as_of), as_of),
     })))
 }

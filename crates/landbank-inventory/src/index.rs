@@ -3,6 +3,7 @@
 use geo::{Contains, Intersects, Point, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
 
+use crate::reservation::{Allocation, AllocationId, Change, Reservation, ReservationId};
 use crate::{
     BBox, BuildingId, FactoryBuilding, FactoryUnit, InventoryError, Meters, Parcel, ParcelId, Poi, PoiId, Project,
     ProjectId, UnitId, Zone, ZoneId, distance_to_polygon,
@@ -17,10 +18,12 @@ pub struct InventoryParts {
     pub units: Vec<FactoryUnit>,
     pub projects: Vec<Project>,
     pub pois: Vec<Poi>,
+    pub reservations: Vec<Reservation>,
+    pub allocations: Vec<Allocation>,
 }
 
 /// An R-tree entry: the slot of a record and its envelope, computed once.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
     slot: u32,
     envelope: AABB<[f64; 2]>,
@@ -77,6 +80,8 @@ pub struct Inventory {
     units: Vec<FactoryUnit>,
     projects: Vec<Project>,
     pois: Vec<Poi>,
+    reservations: Vec<Reservation>,
+    allocations: Vec<Allocation>,
     parcel_tree: RTree<Entry>,
     building_tree: RTree<Entry>,
 }
@@ -92,6 +97,24 @@ fn sorted<T, K: Ord + Copy>(
         return Err(InventoryError::DuplicateId { kind, id: raw(key(first)) });
     }
     Ok(records)
+}
+
+/// Replaces the record with the same key, or inserts it in key order; returns its slot.
+fn upsert<T, K: Ord + Copy>(records: &mut Vec<T>, record: T, key: impl Fn(&T) -> K) -> usize {
+    match records.binary_search_by_key(&key(&record), &key) {
+        Ok(i) => {
+            records[i] = record;
+            i
+        }
+        Err(i) if i == records.len() => {
+            records.push(record);
+            i
+        }
+        Err(i) => {
+            records.insert(i, record);
+            i
+        }
+    }
 }
 
 fn find<T, K: Ord + Copy>(records: &[T], id: K, key: impl Fn(&T) -> K) -> Option<&T> {
@@ -111,9 +134,22 @@ impl Inventory {
         let units = sorted(parts.units, |u| u.id, |k| k.0, "unit")?;
         let projects = sorted(parts.projects, |p| p.id, |k| k.0, "project")?;
         let pois = sorted(parts.pois, |p| p.id, |k| k.0, "poi")?;
+        let reservations = sorted(parts.reservations, |r| r.id, |k| k.0, "reservation")?;
+        let allocations = sorted(parts.allocations, |a| a.id, |k| k.0, "allocation")?;
         let parcel_tree = index(parcels.iter().map(|p| &p.geometry));
         let building_tree = index(buildings.iter().map(|b| &b.footprint));
-        Ok(Inventory { zones, parcels, buildings, units, projects, pois, parcel_tree, building_tree })
+        Ok(Inventory {
+            zones,
+            parcels,
+            buildings,
+            units,
+            projects,
+            pois,
+            reservations,
+            allocations,
+            parcel_tree,
+            building_tree,
+        })
     }
 
     /// Gives the records back, e.g. to rebuild after a change.
@@ -125,6 +161,8 @@ impl Inventory {
             units: self.units,
             projects: self.projects,
             pois: self.pois,
+            reservations: self.reservations,
+            allocations: self.allocations,
         }
     }
 
@@ -170,6 +208,63 @@ impl Inventory {
     }
     pub fn poi(&self, id: PoiId) -> Option<&Poi> {
         find(&self.pois, id, |p| p.id)
+    }
+    /// Reservations in id order, closed ones included.
+    pub fn reservations(&self) -> &[Reservation] {
+        &self.reservations
+    }
+    /// Allocations in id order, released ones included.
+    pub fn allocations(&self) -> &[Allocation] {
+        &self.allocations
+    }
+    pub fn reservation(&self, id: ReservationId) -> Option<&Reservation> {
+        find(&self.reservations, id, |r| r.id)
+    }
+    pub fn allocation(&self, id: AllocationId) -> Option<&Allocation> {
+        find(&self.allocations, id, |a| a.id)
+    }
+
+    /// Applies a committed change in place: replaces records with the same id, adds new ones, and keeps the parcel
+    /// R-tree in step with changed outlines. Readers of other snapshots are unaffected (callers clone first).
+    pub fn apply(&mut self, change: &Change) {
+        for parcel in &change.parcels {
+            let envelope = |p: &Parcel| BBox::of_polygon(&p.geometry).map(aabb);
+            let old = self.parcel(parcel.id).and_then(envelope);
+            let count = self.parcels.len();
+            let slot = upsert(&mut self.parcels, parcel.clone(), |p| p.id);
+            if self.parcels.len() > count && slot + 1 < self.parcels.len() {
+                // Inserted before other parcels: every later slot moved, so the tree is rebuilt.
+                self.parcel_tree = index(self.parcels.iter().map(|p| &p.geometry));
+                continue;
+            }
+            let new = envelope(parcel);
+            if old != new {
+                let slot = slot as u32;
+                if let Some(envelope) = old {
+                    self.parcel_tree.remove(&Entry { slot, envelope });
+                }
+                if let Some(envelope) = new {
+                    self.parcel_tree.insert(Entry { slot, envelope });
+                }
+            }
+        }
+        for unit in &change.units {
+            upsert(&mut self.units, unit.clone(), |u| u.id);
+        }
+        for project in &change.projects {
+            upsert(&mut self.projects, project.clone(), |p| p.id);
+        }
+        for reservation in &change.reservations {
+            upsert(&mut self.reservations, reservation.clone(), |r| r.id);
+        }
+        for allocation in &change.allocations {
+            upsert(&mut self.allocations, allocation.clone(), |a| a.id);
+        }
+    }
+
+    /// The id the next new parcel gets.
+    pub fn next_parcel_id(&self) -> ParcelId {
+        ParcelId(self.parcels.last().map_or(1, |p| p.id.0 + 1))
     }
 
     /// The zone with the given short code (`KHQ`, `BHQ`, `CL`, `JP`…).
@@ -307,6 +402,13 @@ mod tests {
             agreed_start_date: None,
             agreed_completion_date: None,
             actual_start_date: None,
+            required_gfa_m2: None,
+            built_gfa_m2: None,
+            total_investment_wan: None,
+            invested_wan: None,
+            suspended_since: None,
+            government_caused: false,
+            land_price_wan: None,
         }
     }
 

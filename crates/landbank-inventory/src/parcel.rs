@@ -102,9 +102,72 @@ pub struct Parcel {
     pub agreed_start_date: Option<Date>,
     pub agreed_completion_date: Option<Date>,
     pub actual_start_date: Option<Date>,
+    /// Floor area that should be developed (应动工开发建设面积), m², green space excluded: the base of the
+    /// one-third test of the idle-land rules ([`crate::idle`]).
+    pub required_gfa_m2: Option<f64>,
+    /// Floor area developed so far, m².
+    pub built_gfa_m2: Option<f64>,
+    /// Total investment as contracted, 万元, excluding the land price and land taxes: the base of the 25 % test.
+    pub total_investment_wan: Option<f64>,
+    /// Amount invested so far, 万元, excluding the land price and land taxes.
+    pub invested_wan: Option<f64>,
+    /// First day of the current suspension of construction (中止开发建设), while work stands still.
+    pub suspended_since: Option<Date>,
+    /// Whether idleness is caused by the government or by force majeure, which exempts the holder from the
+    /// idle-land fee and from reclamation without compensation.
+    pub government_caused: bool,
+    /// Total price of the land-use right (出让价款 or 划拨价款), 万元: the base of the 20 % idle-land fee.
+    pub land_price_wan: Option<f64>,
 }
 
 impl Parcel {
+    /// A planned parcel with its outline and registered area, every optional field empty; the computed area is
+    /// the outline's geodesic area.
+    pub fn new(
+        id: ParcelId,
+        plot_no: &str,
+        zone: ZoneId,
+        geometry: Polygon,
+        stated_area: Mu,
+        land_use: LandUse,
+    ) -> Parcel {
+        Parcel {
+            id,
+            plot_no: plot_no.to_owned(),
+            parcel_code: None,
+            zone,
+            area: crate::geodesic_area(&geometry),
+            geometry,
+            stated_area,
+            land_use,
+            availability: Availability::Planned,
+            dev_stage: DevStage::NotStarted,
+            supply_method: None,
+            revitalized: false,
+            term_years: None,
+            price_wan_per_mu: None,
+            plot_ratio_min: None,
+            plot_ratio_max: None,
+            coverage_min: None,
+            height_max_m: None,
+            power_available_kva: None,
+            holder: None,
+            project: None,
+            available_from: None,
+            supply_date: None,
+            agreed_start_date: None,
+            agreed_completion_date: None,
+            actual_start_date: None,
+            required_gfa_m2: None,
+            built_gfa_m2: None,
+            total_investment_wan: None,
+            invested_wan: None,
+            suspended_since: None,
+            government_caused: false,
+            land_price_wan: None,
+        }
+    }
+
     /// The industrial class its land use allows, if it is industrial land.
     pub fn class(&self) -> Option<IndustrialClass> {
         self.land_use.industrial_class()

@@ -75,5 +75,12 @@ fn parcel(i: usize) -> Parcel {
         agreed_start_date: jiff::civil::Date::new(2024, 9, 15).ok(),
         agreed_completion_date: jiff::civil::Date::new(2026, 9, 14).ok(),
         actual_start_date: None,
+        required_gfa_m2: Some(2_470.0),
+        built_gfa_m2: Some(2_470.0),
+        total_investment_wan: Some(926.25),
+        invested_wan: Some(926.25),
+        suspended_since: None,
+        government_caused: false,
+        land_price_wan: Some(68.54),
     }
 }

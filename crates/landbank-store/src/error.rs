@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A stored value cannot be a field of the record (unknown enumeration code, bad date, out-of-range number).
     #[error("{table} {fid}: {reason}")]
     Corrupt { table: &'static str, fid: i64, reason: String },
+    /// The database refused the change because it conflicts with the state it holds (a double booking).
+    #[error("conflict: {reason}")]
+    Conflict { reason: String },
     /// An event time that is not an RFC 3339 timestamp.
     #[error("event time `{at}` is not an rfc 3339 timestamp")]
     InvalidTimestamp { at: String },

@@ -58,6 +58,16 @@ pub(crate) fn append(conn: &Connection, event: &NewEvent<'_>) -> Result<i64, Sto
     Ok(sequence)
 }
 
+/// Every event about one record, in sequence order.
+pub(crate) fn about(conn: &Connection, layer: &str, record_id: i64) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "select sequence, at, actor, kind, layer, record_id, before, after from event \
+         where layer = ?1 and record_id = ?2 order by sequence",
+    )?;
+    let events = stmt.query_map((layer, record_id), event)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(events)
+}
+
 /// Up to `limit` events with a sequence number above `after`, in sequence order.
 pub(crate) fn after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
     let mut stmt = conn.prepare_cached(
@@ -65,19 +75,19 @@ pub(crate) fn after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<E
          where sequence > ?1 order by sequence limit ?2",
     )?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let events = stmt
-        .query_map((after, limit), |r| {
-            Ok(Event {
-                sequence: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                kind: r.get(3)?,
-                layer: r.get(4)?,
-                record_id: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let events = stmt.query_map((after, limit), event)?.collect::<Result<Vec<_>, _>>()?;
     Ok(events)
+}
+
+fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        sequence: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        kind: r.get(3)?,
+        layer: r.get(4)?,
+        record_id: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+    })
 }

@@ -6,13 +6,13 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use landbank_inventory::{InventoryParts, Layer};
+use landbank_inventory::{Change, InventoryParts, Layer};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::blob::Envelope;
 use crate::event::{self, Event, NewEvent};
 use crate::row::{self, Versions};
-use crate::{StoreError, function, schema};
+use crate::{Idempotent, StoreError, commit, function, schema};
 
 /// How long a statement waits for another connection's write lock before failing with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -126,6 +126,36 @@ impl GeoPackage {
         )?;
         tx.commit()?;
         Ok(written.rows)
+    }
+
+    /// Commits a change in one transaction: its records (replacing rows with the same id, with the next row
+    /// version), reservations, allocations and holds, the given events, and the answer to remember for an
+    /// idempotency key. Returns the events' sequence numbers. Nothing is written when anything fails.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the database refuses a double booking (a parcel or unit already held);
+    /// other errors when SQLite fails.
+    pub fn commit(
+        &mut self,
+        change: &Change,
+        events: &[NewEvent<'_>],
+        idempotent: Option<&Idempotent>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let sequences = commit::commit(&tx, change, events, idempotent)?;
+        tx.commit()?;
+        Ok(sequences)
+    }
+
+    /// The answer remembered for an idempotency key, if a committed request carried it.
+    pub fn remembered(&self, key: &str) -> Result<Option<Idempotent>, StoreError> {
+        commit::remembered(&self.conn, key)
+    }
+
+    /// Every event about one record of a layer, oldest first: its history.
+    pub fn history(&self, layer: Layer, record_id: i64) -> Result<Vec<Event>, StoreError> {
+        event::about(&self.conn, layer.code(), record_id)
     }
 
     /// Appends an event to the log and returns its sequence number.

@@ -7,13 +7,16 @@
 //! The schema lives in `migrations/gpkg/` at the workspace root and is compiled into the crate.
 
 mod blob;
+mod commit;
 mod error;
 mod event;
 mod function;
 mod geopackage;
+mod holding;
 mod row;
 mod schema;
 
+pub use commit::Idempotent;
 pub use error::StoreError;
 pub use event::{Event, NewEvent};
 pub use function::register_sql_functions;

@@ -14,7 +14,7 @@ use landbank_inventory::{
     ZoneId, ZonePolicy,
 };
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::StoreError;
 use crate::blob::{self, Envelope};
@@ -100,6 +100,13 @@ pub(crate) const PARCEL: Table = Table {
         "agreed_start_date",
         "agreed_completion_date",
         "actual_start_date",
+        "required_gfa_m2",
+        "built_gfa_m2",
+        "total_investment_wan",
+        "invested_wan",
+        "suspended_since",
+        "government_caused",
+        "land_price_wan",
     ],
     versioned: true,
 };
@@ -206,6 +213,20 @@ impl Versions {
         }
         let mut stmt = conn.prepare(&format!("select fid, version from {}", table.name))?;
         let versions = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<HashMap<i64, i64>, _>>()?;
+        Ok(Versions(versions))
+    }
+
+    /// The current versions of the given records of a versioned table.
+    pub(crate) fn of(conn: &Connection, table: &Table, ids: &[i64]) -> Result<Versions, StoreError> {
+        let mut versions = HashMap::new();
+        if table.versioned {
+            let mut stmt = conn.prepare_cached(&format!("select version from {} where fid = ?1", table.name))?;
+            for id in ids {
+                if let Some(v) = stmt.query_row([id], |r| r.get(0)).optional()? {
+                    versions.insert(*id, v);
+                }
+            }
+        }
         Ok(Versions(versions))
     }
 
@@ -327,6 +348,13 @@ fn write_parcels(conn: &Connection, parcels: &[Parcel], versions: &Versions) -> 
             date(p.agreed_start_date),
             date(p.agreed_completion_date),
             date(p.actual_start_date),
+            p.required_gfa_m2,
+            p.built_gfa_m2,
+            p.total_investment_wan,
+            p.invested_wan,
+            date(p.suspended_since),
+            p.government_caused,
+            p.land_price_wan,
             versions.next(p.id.0),
         ])
         .map_err(rejected(PARCEL.name, p.id.0))?;
@@ -453,6 +481,7 @@ fn write_pois(conn: &Connection, pois: &[Poi]) -> Result<Written, StoreError> {
 
 /// Reads every record of every layer, each layer sorted by id.
 pub(crate) fn read_all(conn: &Connection) -> Result<InventoryParts, StoreError> {
+    let (reservations, allocations) = crate::holding::read(conn)?;
     Ok(InventoryParts {
         zones: read(conn, &ZONE, zone)?,
         parcels: read(conn, &PARCEL, parcel)?,
@@ -460,6 +489,8 @@ pub(crate) fn read_all(conn: &Connection) -> Result<InventoryParts, StoreError> 
         units: read(conn, &UNIT, unit)?,
         projects: read_projects(conn)?,
         pois: read(conn, &POI, poi)?,
+        reservations,
+        allocations,
     })
 }
 
@@ -530,6 +561,13 @@ fn parcel(f: &mut Fields<'_, '_>) -> Result<Parcel, StoreError> {
         agreed_start_date: f.optional_date()?,
         agreed_completion_date: f.optional_date()?,
         actual_start_date: f.optional_date()?,
+        required_gfa_m2: f.get()?,
+        built_gfa_m2: f.get()?,
+        total_investment_wan: f.get()?,
+        invested_wan: f.get()?,
+        suspended_since: f.optional_date()?,
+        government_caused: f.get()?,
+        land_price_wan: f.get()?,
     })
 }
 

@@ -23,14 +23,21 @@ struct Migration {
     sql: &'static str,
 }
 
-/// Every migration, oldest first; versions count up from 1 without gaps.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "inventory", sql: include_str!("../../../migrations/gpkg/0001_inventory.sql") }];
+/// Every migration, oldest first; versions count up from 1 without gaps. Version `n` is the file
+/// `migrations/gpkg/{n:04}_{name}.sql` (a test checks that every file there is listed here).
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "inventory", sql: include_str!("../../../migrations/gpkg/0001_inventory.sql") },
+    Migration { version: 2, name: "idle_land", sql: include_str!("../../../migrations/gpkg/0002_idle_land.sql") },
+    Migration { version: 3, name: "allocation", sql: include_str!("../../../migrations/gpkg/0003_allocation.sql") },
+];
 
 /// Applies every migration newer than `from` and records each in `landbank_schema`. The caller holds the
 /// transaction.
 pub(crate) fn migrate(conn: &Connection, from: i64) -> Result<(), StoreError> {
     for migration in MIGRATIONS.iter().filter(|m| m.version > from) {
+        if from > 0 {
+            tracing::info!(version = migration.version, name = migration.name, "upgrading the store schema");
+        }
         conn.execute_batch(migration.sql)?;
         conn.execute(
             "insert into landbank_schema (version, name) values (?1, ?2)",
@@ -78,6 +85,29 @@ mod tests {
     fn migrations_count_up_from_one() {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version, i as i64 + 1);
+        }
+    }
+
+    #[test]
+    fn every_migration_file_is_applied_in_the_order_of_its_number() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/gpkg");
+        let mut files: Vec<(i64, String, String)> = std::fs::read_dir(&dir)
+            .expect("the migrations folder")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+            .map(|path| {
+                let stem = path.file_stem().and_then(|s| s.to_str()).expect("a file name").to_owned();
+                let (number, name) = stem.split_once('_').expect("named NNNN_name.sql");
+                let sql = std::fs::read_to_string(&path).expect("readable");
+                (number.parse().expect("a numbered file"), name.to_owned(), sql)
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<(i64, &str)> = MIGRATIONS.iter().map(|m| (m.version, m.name)).collect();
+        let found: Vec<(i64, &str)> = files.iter().map(|(v, name, _)| (*v, name.as_str())).collect();
+        assert_eq!(listed, found, "every file in migrations/gpkg must be listed in MIGRATIONS, in order");
+        for (migration, (_, _, sql)) in MIGRATIONS.iter().zip(&files) {
+            assert_eq!(migration.sql, sql, "migration {} is compiled from its file", migration.version);
         }
     }
 

@@ -11,7 +11,7 @@ use landbank_inventory::{
     PoiKind, Project, ProjectId, ProjectStage, SquareMeters, Structure, SupplyMethod, UnitId, UnitStatus, Wan, Zone,
     ZoneId, ZoneKind, ZonePolicy,
 };
-use landbank_store::{GeoPackage, NewEvent, StoreError, register_sql_functions};
+use landbank_store::{GeoPackage, NewEvent, SCHEMA_VERSION, StoreError, register_sql_functions};
 use rusqlite::Connection;
 
 const AT: &str = "2026-11-27T09:30:00Z";
@@ -83,6 +83,13 @@ fn sample() -> InventoryParts {
         agreed_start_date: Some(date(2023, 9, 15)),
         agreed_completion_date: Some(date(2025, 9, 14)),
         actual_start_date: Some(date(2023, 10, 8)),
+        required_gfa_m2: Some(45_750.125),
+        built_gfa_m2: Some(15_249.5),
+        total_investment_wan: Some(25_600.5),
+        invested_wan: Some(0.1 + 0.2),
+        suspended_since: Some(date(2024, 12, 1)),
+        government_caused: true,
+        land_price_wan: Some(1_072.218_75),
     };
     let bare_parcel = Parcel {
         id: ParcelId(11),
@@ -111,6 +118,13 @@ fn sample() -> InventoryParts {
         agreed_start_date: None,
         agreed_completion_date: None,
         actual_start_date: None,
+        required_gfa_m2: None,
+        built_gfa_m2: None,
+        total_investment_wan: None,
+        invested_wan: None,
+        suspended_since: None,
+        government_caused: false,
+        land_price_wan: None,
     };
     let building =
         |id: i64, parcel: Option<ParcelId>, date_: Option<jiff::civil::Date>, operator: Option<&str>| FactoryBuilding {
@@ -229,6 +243,8 @@ fn sample() -> InventoryParts {
         ],
         projects: vec![project, bare_project],
         pois,
+        reservations: Vec::new(),
+        allocations: Vec::new(),
     }
 }
 
@@ -321,12 +337,15 @@ fn the_file_is_a_geopackage_with_registered_layers_and_spatial_indexes() {
         .collect::<Result<_, _>>()
         .unwrap();
     let expected = [
+        ("allocation", "attributes"),
         ("building", "features"),
         ("event", "attributes"),
+        ("hold", "attributes"),
         ("parcel", "features"),
         ("poi", "features"),
         ("project", "attributes"),
         ("project_unit", "attributes"),
+        ("reservation", "attributes"),
         ("unit", "features"),
         ("zone", "features"),
     ];
@@ -397,7 +416,7 @@ fn the_file_is_a_geopackage_with_registered_layers_and_spatial_indexes() {
     assert!(minx <= 107.961_234_567_890_1 && 107.961_234_567_890_1 - minx < 1e-5);
     assert!(maxy >= 21.532_934_567_890_1 && maxy - 21.532_934_567_890_1 < 1e-5);
 
-    assert_eq!(count(&conn, "select max(version) from landbank_schema"), 1);
+    assert_eq!(count(&conn, "select max(version) from landbank_schema"), SCHEMA_VERSION);
     assert_eq!(count(&conn, "select count(*) from parcel where version = 1"), 2);
 }
 
@@ -633,6 +652,65 @@ fn opening_a_store_whose_schema_table_is_empty_is_refused() {
     assert!(matches!(GeoPackage::open(&path), Err(StoreError::NotALandbankStore { .. })));
 }
 
+/// The parcel columns of schema version 1, as `migrations/gpkg/0001_inventory.sql` creates them.
+const PARCEL_COLUMNS_V1: &str = "fid, plot_no, parcel_code, zone_id, geom, area_m2, stated_area_mu, land_use_system, \
+     land_use_code, availability, dev_stage, supply_method, revitalized, term_years, price_wan_per_mu, plot_ratio_min, \
+     plot_ratio_max, coverage_min, height_max_m, power_available_kva, holder, project_id, available_from, supply_date, \
+     agreed_start_date, agreed_completion_date, actual_start_date, version";
+
+#[test]
+fn a_store_created_at_schema_version_1_opens_upgraded_with_its_parcels_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = dir.path().join("current.gpkg");
+    drop(GeoPackage::create(&current, &sample()).unwrap());
+    // A file as landbank wrote it at schema version 1: the first migration only, and parcel rows of that schema.
+    let old = dir.path().join("old.gpkg");
+    let conn = sql(&old);
+    conn.execute_batch(include_str!("../../../migrations/gpkg/0001_inventory.sql")).unwrap();
+    conn.execute("insert into landbank_schema (version, name) values (1, 'inventory')", []).unwrap();
+    conn.execute("attach database ?1 as current", [current.to_str().unwrap()]).unwrap();
+    conn.execute(
+        &format!("insert into parcel ({PARCEL_COLUMNS_V1}) select {PARCEL_COLUMNS_V1} from current.parcel"),
+        [],
+    )
+    .unwrap();
+    conn.execute("detach database current", []).unwrap();
+    assert!(conn.prepare("select government_caused from parcel").is_err(), "a version-1 file has no idle columns");
+    drop(conn);
+
+    let mut store = GeoPackage::open(&old).unwrap();
+    let versions: Vec<(i64, String)> = sql(&old)
+        .prepare("select version, name from landbank_schema order by version")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(versions[..2], [(1, "inventory".to_owned()), (2, "idle_land".to_owned())]);
+    assert_eq!(versions.last().map(|v| v.0), Some(SCHEMA_VERSION));
+    // The old parcels come back with the idle-land fields empty.
+    let mut expected = sample();
+    for p in &mut expected.parcels {
+        p.required_gfa_m2 = None;
+        p.built_gfa_m2 = None;
+        p.total_investment_wan = None;
+        p.invested_wan = None;
+        p.suspended_since = None;
+        p.government_caused = false;
+        p.land_price_wan = None;
+    }
+    assert_eq!(store.load().unwrap().parcels, expected.parcels);
+    // The upgraded file stores them from now on, through the R-tree triggers of version 1.
+    store.replace_layer(&sample(), Layer::Parcels, "admin", AT).unwrap();
+    assert_eq!(store.load().unwrap().parcels, sample().parcels);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_owned()]);
+    drop(store);
+    assert_eq!(count(&sql(&old), "select count(*) from rtree_parcel_geom"), 2);
+    // Opening an up-to-date file applies nothing again.
+    drop(GeoPackage::open(&old).unwrap());
+    assert_eq!(count(&sql(&old), "select count(*) from landbank_schema"), SCHEMA_VERSION);
+}
+
 #[test]
 fn opening_a_store_from_a_newer_landbank_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -640,7 +718,7 @@ fn opening_a_store_from_a_newer_landbank_is_refused() {
     drop(GeoPackage::create(&path, &sample()).unwrap());
     sql(&path).execute("insert into landbank_schema (version, name) values (99, 'future')", []).unwrap();
     let err = GeoPackage::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: 1 }), "{err:?}");
+    assert!(matches!(err, StoreError::SchemaTooNew { found: 99, supported: SCHEMA_VERSION }), "{err:?}");
 }
 
 #[test]
