@@ -11,8 +11,11 @@ use crate::server::Server;
 const TOKEN: &str = "planner:correct-horse-battery-staple";
 const BEARER: &str = "Bearer correct-horse-battery-staple";
 
+const OTHER_TOKEN: &str = "zoning:another-long-enough-secret";
+
 fn server(dir: &tempfile::TempDir) -> Server {
-    Server::with(&dir.path().join("landbank.gpkg"), &["--token", TOKEN, "--expiry-interval-s", "1"])
+    let path = dir.path().join("landbank.gpkg");
+    Server::with(&path, &["--token", TOKEN, "--token", OTHER_TOKEN, "--expiry-interval-s", "1"])
 }
 
 fn post(server: &Server, path: &str, body: &Value, extra: &[(&str, &str)]) -> Response {
@@ -218,9 +221,18 @@ fn bad_writes_are_refused_with_problems_and_change_nothing() {
     assert_eq!(parcel_availability(&server, parcel), "available", "refused writes changed nothing");
     assert_eq!(get(&server.url("/reservations")).json()["numberMatched"], 0);
 
-    // A released reservation cannot be confirmed, and a second release is a conflict.
+    // A reservation is confirmed or released only by whoever made it.
     let reserved = post(&server, "/reservations", &ok, &[]);
     let id = reserved.json()["id"].as_i64().expect("id");
+    let other = [("Authorization", "Bearer another-long-enough-secret"), ("Content-Type", "application/json")];
+    let foreign = send("POST", &server.url(&format!("/reservations/{id}/confirm")), &other, b"{}");
+    assert_eq!(foreign.status, 403, "{}", String::from_utf8_lossy(&foreign.body));
+    assert!(foreign.json()["detail"].as_str().is_some_and(|d| d.contains("planner")));
+    let foreign = send("DELETE", &server.url(&format!("/reservations/{id}")), &other[..1], b"");
+    assert_eq!(foreign.status, 403);
+    assert_eq!(parcel_availability(&server, parcel), "held");
+
+    // A released reservation cannot be confirmed, and a second release is a conflict.
     let released = send("DELETE", &server.url(&format!("/reservations/{id}")), &[("Authorization", BEARER)], b"");
     assert_eq!(released.status, 200);
     assert_eq!(parcel_availability(&server, parcel), "available");

@@ -32,6 +32,7 @@ impl From<AllocationError> for ApiError {
             | AllocationError::HoldOutOfRange(_)
             | AllocationError::ClassMismatch { .. }
             | AllocationError::AllocationSupplyForManufacturing => ApiError::Unprocessable(detail),
+            AllocationError::ForeignReservation { .. } => ApiError::Forbidden(detail),
             AllocationError::UnknownReservation(id) => {
                 ApiError::FeatureNotFound { collection: "reservations".into(), id: id.to_string() }
             }
@@ -248,7 +249,7 @@ pub async fn delete_reservation(
     commit(
         &state,
         write,
-        |inventory, now| Ok(plan::release_reservation(inventory, id, now)?),
+        |inventory, now| Ok(plan::release_reservation(inventory, id, now, &actor.0)?),
         |_, change| Answer { status: StatusCode::OK, location: None, body: reservation_json(&change.reservations[0]) },
     )
     .await

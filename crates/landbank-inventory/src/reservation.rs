@@ -163,6 +163,8 @@ pub enum AllocationError {
     ClassMismatch { parcel: ParcelId, project: ProjectId, land: String, needs: String },
     #[error("reservation {id} is {status}; only an active reservation can be {action}")]
     ReservationNotActive { id: ReservationId, status: ReservationStatus, action: &'static str },
+    #[error("reservation {id} was made by `{owner}`; only `{owner}` can {action} it")]
+    ForeignReservation { id: ReservationId, owner: String, action: &'static str },
     #[error("reservation {id} expired at {expires_at}")]
     ReservationExpired { id: ReservationId, expires_at: Timestamp },
     #[error("allocation {id} is already released")]
@@ -270,7 +272,8 @@ fn reservation(inventory: &Inventory, id: ReservationId) -> Result<&Reservation,
 ///
 /// # Errors
 ///
-/// Unknown reservation; a reservation that is not active or has expired at `now`; 划拨 for a manufacturing project.
+/// Unknown reservation; one made by another actor; a reservation that is not active or has expired at `now`;
+/// 划拨 for a manufacturing project.
 pub fn confirm(
     inventory: &Inventory,
     id: ReservationId,
@@ -279,6 +282,9 @@ pub fn confirm(
     actor: &str,
 ) -> Result<Change, AllocationError> {
     let held = reservation(inventory, id)?;
+    if held.actor != actor {
+        return Err(AllocationError::ForeignReservation { id, owner: held.actor.clone(), action: "confirm" });
+    }
     if held.status != ReservationStatus::Active {
         return Err(AllocationError::ReservationNotActive { id, status: held.status, action: "confirmed" });
     }
@@ -372,17 +378,21 @@ fn free(
     Ok(())
 }
 
-/// Plans releasing an active reservation before it expires.
+/// Plans releasing an active reservation before it expires; only the actor who made it may.
 ///
 /// # Errors
 ///
-/// Unknown reservation, or one that is not active.
+/// Unknown reservation, one made by another actor, or one that is not active.
 pub fn release_reservation(
     inventory: &Inventory,
     id: ReservationId,
     now: Timestamp,
+    actor: &str,
 ) -> Result<Change, AllocationError> {
     let held = reservation(inventory, id)?;
+    if held.actor != actor {
+        return Err(AllocationError::ForeignReservation { id, owner: held.actor.clone(), action: "release" });
+    }
     if held.status != ReservationStatus::Active {
         return Err(AllocationError::ReservationNotActive { id, status: held.status, action: "released" });
     }
