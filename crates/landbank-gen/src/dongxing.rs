@@ -4,8 +4,10 @@
 //!
 //! Plots are laid out in blocks between streets around a core in each Chinese zone, clear of the Beilun River,
 //! G219, 国门大道, the bridges and the town centres. Registered areas are chosen first, in thousandths of a mu,
-//! so the published sums are exact; each outline is then scaled to its registered area.
+//! so the published sums are exact; each outline is then scaled to its registered area. Last comes the assembly
+//! block ([`assembly`]): offered plots that touch, and one large enough to carve, in empty blocks of Jiangping.
 
+mod assembly;
 mod catalog;
 mod idle;
 mod site;
@@ -194,7 +196,7 @@ fn ydyh(code: &str) -> LandUse {
 /// ```
 pub fn dongxing() -> InventoryParts {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let mut plots = lay_out(&mut rng);
+    let (mut plots, spare) = lay_out(&mut rng);
     assign_public_plots(&mut plots, &mut rng);
     settle_land_projects(&mut plots, &mut rng);
     assign_other_land(&mut plots, &mut rng);
@@ -221,15 +223,18 @@ pub fn dongxing() -> InventoryParts {
     };
     to_published_precision(&mut parts);
     idle::track(&mut parts);
+    assembly::append(&mut parts, &spare);
     parts
 }
 
-/// Rounds every coordinate to 7 decimals (about 1 cm), the precision the fixtures are published at, and computes
-/// each parcel's area from the rounded outline, so the fixtures read back from their files exactly as generated.
+/// A coordinate at 7 decimals (about 1 cm), the precision the fixtures are published at.
+fn round(c: Coord) -> Coord {
+    Coord { x: (c.x * 1e7).round() / 1e7, y: (c.y * 1e7).round() / 1e7 }
+}
+
+/// Rounds every coordinate to the published precision ([`round`]) and computes each parcel's area from the
+/// rounded outline, so the fixtures read back from their files exactly as generated.
 fn to_published_precision(parts: &mut InventoryParts) {
-    fn round(c: Coord) -> Coord {
-        Coord { x: (c.x * 1e7).round() / 1e7, y: (c.y * 1e7).round() / 1e7 }
-    }
     for z in &mut parts.zones {
         z.boundary.map_coords_in_place(round);
     }
@@ -250,10 +255,18 @@ fn to_published_precision(parts: &mut InventoryParts) {
     }
 }
 
+/// The blocks of a zone the layout left empty, nearest to its core first, and how many blocks it built on.
+#[derive(Debug, Clone, Default)]
+struct Spare {
+    built: usize,
+    blocks: Vec<Rect>,
+}
+
 /// Blocks around each zone's core until the zone has its plots, every block split into cells, and a road plot
-/// along each avenue that the blocks border.
-fn lay_out(rng: &mut ChaCha8Rng) -> Vec<Plot> {
+/// along each avenue that the blocks border; also each zone's blocks left empty (in [`ZONES`] order).
+fn lay_out(rng: &mut ChaCha8Rng) -> (Vec<Plot>, Vec<Spare>) {
     let mut plots: Vec<Plot> = Vec::new();
+    let mut spare = vec![Spare::default(); ZONES.len()];
     for (zi, zone) in ZONES.iter().enumerate() {
         let Some(core) = zone.core else { continue };
         let frame = zone.frame();
@@ -273,7 +286,7 @@ fn lay_out(rng: &mut ChaCha8Rng) -> Vec<Plot> {
 
         let mut taken: Vec<Rect> = Vec::new();
         let mut count = 0;
-        for block in blocks {
+        for &block in &blocks {
             if count >= zone.plots {
                 break;
             }
@@ -295,6 +308,8 @@ fn lay_out(rng: &mut ChaCha8Rng) -> Vec<Plot> {
                 });
             }
         }
+
+        spare[zi] = Spare { built: taken.len(), blocks: blocks[taken.len()..].to_vec() };
 
         let mut roads = 0;
         for avenue in &columns.avenues {
@@ -323,7 +338,7 @@ fn lay_out(rng: &mut ChaCha8Rng) -> Vec<Plot> {
             plots.push(road);
         }
     }
-    plots
+    (plots, spare)
 }
 
 /// The free industrial plot of a zone that best meets `fits`, by `score` (lowest wins).

@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use landbank_http::{AppState, router};
 use landbank_inventory::{
-    Availability, IndustrialClass, Inventory, ParcelId, ProjectStage, SupplyMethod, UnitId, UnitSpecs,
+    Availability, IndustrialClass, Inventory, ParcelId, ProjectStage, SupplyMethod, UnitId, UnitSpecs, lineage,
 };
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -140,8 +140,9 @@ fn land_is_allowed(plan: &Value, inventory: &Inventory, class: IndustrialClass) 
     }
 }
 
-/// Assembled parcels each fall short of the need, share one zone, and cover it together; carved pieces are the
-/// need within 0.001 mu, cut off parcels that keep at least the zone's minimum lot.
+/// Assembled parcels each fall short of the need, share one zone, cover it together and touch, so that
+/// `POST /parcels/merge` joins them as they are; carved pieces are the need within 0.001 mu, cut off parcels that
+/// keep at least the zone's minimum lot.
 fn kinds_keep_their_rules(plan: &Value, inventory: &Inventory) {
     for c in candidates(plan) {
         let need = number(c, "need_mu");
@@ -159,22 +160,36 @@ fn kinds_keep_their_rules(plan: &Value, inventory: &Inventory) {
                 assert!((2..=3).contains(&parcels.len()));
                 assert!(parcels.iter().all(|p| p.stated_area.0 < need && p.zone == parcels[0].zone));
                 assert!(parcels.iter().map(|p| p.stated_area.0).sum::<f64>() >= need);
-                assert!(c["checks"].as_array().is_some_and(|k| k.iter().any(|k| k["name"] == "contiguous")));
+                let contiguous = c["checks"].as_array().and_then(|k| k.iter().find(|k| k["name"] == "contiguous"));
+                assert_eq!(contiguous.map(|k| &k["passed"]), Some(&json!(true)), "{c}");
+                assert_eq!(c["geometry"]["type"], "Polygon", "touching parcels draw as one outline: {c}");
+                let ids: Vec<ParcelId> = parcels.iter().map(|p| p.id).collect();
+                lineage::merge(inventory, &ids).unwrap_or_else(|e| panic!("a merge refuses {ids:?}: {e}"));
             }
             other => panic!("a land plan offers {other:?}"),
         }
     }
 }
 
+fn plot_nos(candidate: &Value) -> Vec<&str> {
+    candidate["plot_nos"].as_array().expect("plot numbers").iter().filter_map(Value::as_str).collect()
+}
+
+fn check<'a>(candidate: &'a Value, name: &str) -> &'a Value {
+    let checks = candidate["checks"].as_array().expect("checks");
+    checks.iter().find(|k| k["name"] == name).unwrap_or_else(|| panic!("no {name} check in {candidate}"))
+}
+
 #[tokio::test]
-async fn the_documented_example_ranks_single_carved_and_assembled_land_for_a_40_mu_seafood_plant() {
+async fn issue_3_a_60_mu_seafood_plant_gets_a_carve_and_an_assembly_of_touching_parcels() {
+    // The documented example (docs/API.md, "Allocation plans").
     let plan = planned(json!({
-        "industry": "seafood_processing", "class": "II", "fixed_asset_investment_wan": 15000, "land_mu": 40
+        "industry": "seafood_processing", "class": "II", "fixed_asset_investment_wan": 15000, "land_mu": 60
     }))
     .await;
     well_formed(&plan);
     assert_eq!(plan["route"], "land");
-    assert_eq!(plan["land_need_mu"], json!(40.0));
+    assert_eq!(plan["land_need_mu"], json!(60.0));
     assert_eq!(plan["class"], "II");
     assert_eq!(plan["available_on"], AS_OF);
     let kinds = kinds(&plan);
@@ -185,9 +200,29 @@ async fn the_documented_example_ranks_single_carved_and_assembled_land_for_a_40_
     land_is_allowed(&plan, &inventory, IndustrialClass::II);
     kinds_keep_their_rules(&plan, &inventory);
     for c in candidates(&plan).iter().filter(|c| c["kind"] == "carved") {
-        assert!((number(c, "area_mu") - 40.0).abs() <= 0.001, "{c}");
+        assert!((number(c, "area_mu") - 60.0).abs() <= 0.001, "{c}");
         assert_eq!(c["geometry"]["type"], "Polygon");
-        assert_eq!(c["split"]["area_mu"], json!(40.0));
+        assert_eq!(c["split"]["area_mu"], json!(60.0));
+    }
+    for c in candidates(&plan).iter().filter(|c| c["kind"] == "assembled") {
+        let detail = check(c, "contiguous")["detail"].as_str().expect("detail");
+        assert!(detail.ends_with("one piece of land, which POST /parcels/merge joins as it is"), "{detail}");
+    }
+    // The documented top three: a 60-mu piece of JP-19-01, then three of the four JP-18 plots.
+    let top: Vec<(&str, Vec<&str>)> =
+        candidates(&plan).iter().take(3).map(|c| (c["kind"].as_str().unwrap_or(""), plot_nos(c))).collect();
+    assert_eq!(
+        top,
+        [
+            ("carved", vec!["JP-19-01"]),
+            ("assembled", vec!["JP-18-02", "JP-18-03", "JP-18-04"]),
+            ("assembled", vec!["JP-18-01", "JP-18-03", "JP-18-04"]),
+        ]
+    );
+    // 15,000 万元 over 60 mu, or over the 67 mu of three JP-18 plots, is at least JP's 200 万元/mu.
+    for c in &candidates(&plan)[..3] {
+        assert_eq!(check(c, "intensity")["passed"], true, "{c}");
+        assert!(c["checks"].as_array().is_some_and(|k| k.iter().all(|k| k["passed"] == true)), "{c}");
     }
     let checks: Vec<&str> =
         candidates(&plan)[0]["checks"].as_array().expect("checks").iter().filter_map(|k| k["name"].as_str()).collect();
@@ -221,6 +256,19 @@ async fn a_60_mu_seafood_plant_gets_every_parcel_that_fits_and_no_carve_that_str
         candidates(&plan).iter().filter(|c| c["kind"] == "single").flat_map(parcel_ids).collect();
     singles.sort_unstable();
     assert_eq!(singles, fitting);
+    // Carved only from those that keep the zone's minimum lot: not BHQ-09-02, whose 63.123 mu would leave 3.123.
+    let mut carvable: Vec<ParcelId> = fitting
+        .iter()
+        .filter_map(|&id| inventory.parcel(id))
+        .filter(|p| inventory.zone(p.zone).is_some_and(|z| p.stated_area.0 >= 60.0 + z.policy.min_lot_mu))
+        .map(|p| p.id)
+        .collect();
+    carvable.sort_unstable();
+    let mut carved: Vec<ParcelId> =
+        candidates(&plan).iter().filter(|c| c["kind"] == "carved").flat_map(parcel_ids).collect();
+    carved.sort_unstable();
+    assert!(!carved.is_empty());
+    assert_eq!(carved, carvable);
     // 15,000 万元 over more than 60 mu is below 250 万元/mu: the intensity check says so where a zone asks more.
     for c in candidates(&plan).iter().filter(|c| c["kind"] == "single") {
         let intensity = c["checks"].as_array().and_then(|k| k.iter().find(|k| k["name"] == "intensity"));

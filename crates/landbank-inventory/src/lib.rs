@@ -59,8 +59,8 @@ pub use land_use::{IndustrialClass, LandUse, LandUseSystem};
 pub use layer::Layer;
 pub use parcel::{Availability, DevStage, Parcel, SupplyMethod};
 pub use plan::{
-    ASSEMBLY_GAP, ASSEMBLY_MIN_FRONT, AllocationPlan, Candidate, CandidateKind, CarvedPiece, Check, Criterion,
-    MAX_CANDIDATES, Need, PlanError, Route, ZoneNeed, plan,
+    ASSEMBLY_MIN_FRONT, AllocationPlan, Candidate, CandidateKind, CarvedPiece, Check, Criterion, MAX_CANDIDATES, Need,
+    PlanError, Route, TOUCH_TOLERANCE, ZoneNeed, plan,
 };
 pub use poi::{Poi, PoiKind};
 pub use project::{Industry, Project, ProjectStage};

@@ -24,11 +24,12 @@
 //!   so the remainder stays a lot the zone can supply; cut across the road frontage when the parcel has one
 //!   ([`frontage`], [`carve`]). Only the few best-fitting parcels are cut; parcels the cut would leave in parts
 //!   or as slivers are skipped.
-//! - **assembled** — 2 or 3 neighbouring parcels of one zone and land use that together cover the need, none of
-//!   them alone and no two of a three covering it, least excess first. Neighbours run along each other for at
-//!   least [`ASSEMBLY_MIN_FRONT`] within [`ASSEMBLY_GAP`]: parcels that touch, or plots of one block drawn with
-//!   setbacks, which lie closer than a street is wide. The `contiguous` check says which: only touching parcels
-//!   merge as they are.
+//! - **assembled** — 2 or 3 touching parcels of one zone and land use that together cover the need, none of
+//!   them alone and no two of a three covering it, least excess first. Parcels touch when their boundaries run
+//!   together, within [`TOUCH_TOLERANCE`], for at least [`ASSEMBLY_MIN_FRONT`] (a shared corner is not enough), and
+//!   a set is offered only when its union is one valid polygon: what [`merge`](crate::lineage::merge) joins as it
+//!   is. Plots of one block drawn with setbacks between them are not assembled: the strips between them are no
+//!   parcel's land.
 //! - **units** — free factory units of at least the floor area, single or adjacent bays combined (see
 //!   [`search_space`]), meeting the floor load and power asked, in buildings whose zone takes the class.
 //!
@@ -63,8 +64,9 @@
 //!
 //! Land candidates carry `intensity` (investment ÷ area against the zone's minimum), `class`, `plot_ratio` (floor
 //! area ÷ land area against the parcel's or zone's minimum, when the floor area is given), `coverage`,
-//! `admin_share` and `green_share`; assembled ones also `contiguous`. What cannot be computed from a need is
-//! stated as the limit the project must keep, and passes. Unit candidates carry `class`, `load` and `power`.
+//! `admin_share` and `green_share`; assembled ones also `contiguous` (the boundaries they share). What cannot be
+//! computed from a need is stated as the limit the project must keep, and passes. Unit candidates carry `class`,
+//! `load` and `power`.
 //!
 //! # Units and coordinates
 //!
@@ -73,7 +75,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use geo::{Geometry, MultiPolygon, Point, Polygon};
+use geo::{Geometry, MultiPolygon, Point, Polygon, Validation};
 
 use crate::code::coded_enum;
 use crate::{
@@ -84,10 +86,10 @@ use crate::{
 
 /// The most candidates a plan returns.
 pub const MAX_CANDIDATES: usize = 20;
-/// Parcels closer than this to each other, along [`ASSEMBLY_MIN_FRONT`] at least, are neighbours that can be
-/// assembled: less than the 30 m of a street, more than the setbacks between plots of one block.
-pub const ASSEMBLY_GAP: Meters = Meters(25.0);
-/// The shortest run along which two parcels must face each other to be assembled (less is a corner).
+/// Boundaries of two parcels this close to each other run together: the parcels touch, and a merge joins them as
+/// they are (a centimetre of coordinate rounding and then some).
+pub const TOUCH_TOLERANCE: Meters = Meters(0.5);
+/// The shortest boundary two parcels must share to be assembled (less is a corner).
 pub const ASSEMBLY_MIN_FRONT: Meters = Meters(20.0);
 
 /// Whole parcels considered, best fit first.
@@ -100,8 +102,6 @@ const MAX_ASSEMBLED: usize = 5;
 const MAX_ASSEMBLY_SEEDS: usize = 64;
 /// Factory offers considered, best fit first.
 const MAX_UNIT_OFFERS: usize = 30;
-/// Parcels this close to each other touch: a merge joins them as they are.
-const TOUCH_M: f64 = 0.5;
 /// A road within this distance of a parcel edge makes that edge its frontage (as for `POST /parcels/{id}/split`).
 const FRONTAGE_WITHIN: Meters = Meters(30.0);
 /// Radii searched around the point asked, before the whole park.
@@ -715,23 +715,24 @@ impl<'a> Planner<'a> {
         drafts
     }
 
-    /// Eligible neighbours of a parcel smaller than their need, in the same zone and land use, in id order.
+    /// Eligible parcels smaller than their need that touch a parcel, in the same zone and land use, in id order.
     fn neighbours(&self, of: &Eligible<'a>) -> Vec<Eligible<'a>> {
         let Some(bbox) = BBox::of_polygon(&of.parcel.geometry) else { return Vec::new() };
         let mut found: Vec<Eligible<'a>> = self
             .inventory
-            .parcels_in_bbox(bbox.expanded_by(ASSEMBLY_GAP.0))
+            .parcels_in_bbox(bbox.expanded_by(TOUCH_TOLERANCE.0))
             .filter(|p| p.id != of.parcel.id && p.zone == of.parcel.zone && p.land_use == of.parcel.land_use)
             .filter_map(|p| self.eligible(p))
-            .filter(|e| !e.fits() && neighbouring(&of.parcel.geometry, &e.parcel.geometry))
+            .filter(|e| !e.fits() && touching(&of.parcel.geometry, &e.parcel.geometry))
             .collect();
         found.sort_by_key(|e| e.parcel.id);
         found
     }
 
-    /// Sets of 2 or 3 neighbouring parcels, each smaller than the need, that cover it with no smaller subset
-    /// covering it; least excess first. Starts from the largest parcels below the need (a set of three covering
-    /// it has one of at least a third of it) and looks only at their R-tree neighbours.
+    /// Sets of 2 or 3 touching parcels, each smaller than the need, that cover it with no smaller subset covering
+    /// it and whose union is one valid polygon; least excess first. Starts from the largest parcels below the
+    /// need (a set of three covering it has one of at least a third of it) and looks only at the parcels touching
+    /// them, found in the R-tree.
     fn assembled(&self, pool: &[Eligible<'a>]) -> Vec<Draft<'a>> {
         let mut seeds: Vec<&Eligible<'a>> = pool.iter().filter(|e| !e.fits() && e.area().0 * 3.0 >= e.need.0).collect();
         seeds.sort_by(|a, b| b.area().0.total_cmp(&a.area().0).then(a.parcel.id.cmp(&b.parcel.id)));
@@ -761,7 +762,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let mut sets: Vec<Vec<Eligible<'a>>> = sets.into_values().collect();
+        let mut sets: Vec<Vec<Eligible<'a>>> = sets.into_values().filter(|set| merges(set)).collect();
         let excess = |set: &[Eligible<'a>]| set.iter().map(|e| e.area().0).sum::<f64>() - set[0].need.0;
         sets.sort_by(|a, b| excess(a).total_cmp(&excess(b)).then(a.len().cmp(&b.len())));
         sets.into_iter()
@@ -1073,10 +1074,20 @@ fn set_ids(set: &[&Eligible<'_>]) -> Vec<ParcelId> {
     ids.into_iter().collect()
 }
 
-/// Whether two outlines face each other along at least [`ASSEMBLY_MIN_FRONT`] within [`ASSEMBLY_GAP`].
-fn neighbouring(a: &Polygon, b: &Polygon) -> bool {
-    let run = shared_boundary(a, b, ASSEMBLY_GAP).0.max(shared_boundary(b, a, ASSEMBLY_GAP).0);
-    run >= ASSEMBLY_MIN_FRONT.0
+/// The length of boundary two outlines share, within [`TOUCH_TOLERANCE`].
+fn shared(a: &Polygon, b: &Polygon) -> Meters {
+    Meters(shared_boundary(a, b, TOUCH_TOLERANCE).0.max(shared_boundary(b, a, TOUCH_TOLERANCE).0))
+}
+
+/// Whether two outlines share at least [`ASSEMBLY_MIN_FRONT`] of boundary: they touch along a side, not at a corner.
+fn touching(a: &Polygon, b: &Polygon) -> bool {
+    shared(a, b).0 >= ASSEMBLY_MIN_FRONT.0
+}
+
+/// Whether the parcels' union is one valid polygon, as a merge needs.
+fn merges(set: &[Eligible<'_>]) -> bool {
+    let outlines: Vec<&Polygon> = set.iter().map(|e| &e.parcel.geometry).collect();
+    matches!(union(&outlines), Geometry::Polygon(p) if p.is_valid())
 }
 
 /// The outlines as one geometry: a polygon where they touch, a multipolygon where gaps part them.
@@ -1095,36 +1106,27 @@ fn union(outlines: &[&Polygon]) -> Geometry {
     }
 }
 
-/// Whether assembled parcels touch, so a merge joins them as they are; else the widest gap between neighbours.
+/// The boundaries assembled parcels share, so a merge joins them into one parcel as they are. Assembled parcels
+/// always touch and union into one polygon; a set that did not would fail the check.
 fn contiguity(parcels: &[&Parcel]) -> Check {
-    let mut widest: f64 = 0.0;
+    let mut joints = Vec::new();
     for (i, a) in parcels.iter().enumerate() {
         for b in &parcels[i + 1..] {
-            if neighbouring(&a.geometry, &b.geometry) {
-                let gap = distance_to_geometry(&a.geometry, &Geometry::Polygon(b.geometry.clone())).0;
-                widest = widest.max(gap);
+            let run = shared(&a.geometry, &b.geometry);
+            if run.0 >= ASSEMBLY_MIN_FRONT.0 {
+                joints.push(format!("{} and {} share {}", a.plot_no, b.plot_no, distance_text(run)));
             }
         }
     }
+    let outlines: Vec<&Polygon> = parcels.iter().map(|p| &p.geometry).collect();
+    let one = matches!(union(&outlines), Geometry::Polygon(p) if p.is_valid());
     let plots: Vec<&str> = parcels.iter().map(|p| p.plot_no.as_str()).collect();
-    if widest <= TOUCH_M {
-        Check {
-            name: "contiguous",
-            passed: true,
-            detail: format!("{} touch: a merge joins them as they are", plots.join(", ")),
-        }
+    let detail = if one {
+        format!("{}: one piece of land, which POST /parcels/merge joins as it is", joints.join("; "))
     } else {
-        Check {
-            name: "contiguous",
-            passed: false,
-            detail: format!(
-                "{} face each other across gaps of up to {} inside one block; the strips between them must be \
-                 planned into the site before a merge",
-                plots.join(", "),
-                distance_text(Meters(widest))
-            ),
-        }
-    }
+        format!("{} do not form one piece of land: a merge refuses them", plots.join(", "))
+    };
+    Check { name: "contiguous", passed: one, detail }
 }
 
 #[cfg(test)]
@@ -1257,7 +1259,7 @@ mod tests {
         let carved = of_kind(&plan, CandidateKind::Carved);
         assert_eq!(carved.iter().map(|c| ids(c)).collect::<Vec<_>>(), vec![vec![1]], "only 90 mu leaves a 10-mu lot");
         let assembled: Vec<Vec<i64>> = of_kind(&plan, CandidateKind::Assembled).iter().map(|c| ids(c)).collect();
-        assert!(assembled.contains(&vec![3, 4]) && assembled.contains(&vec![8, 9]), "{assembled:?}");
+        assert_eq!(assembled, vec![vec![3, 4]], "8 and 9 lie 15 m apart");
         assert!(plan.candidates.windows(2).all(|w| w[0].score >= w[1].score));
         for c in &plan.candidates {
             assert_relative_eq!(c.score, c.breakdown.iter().map(|k| k.weight * k.value).sum::<f64>(), epsilon = 1e-12);
@@ -1306,23 +1308,46 @@ mod tests {
     }
 
     #[test]
-    fn assembled_parcels_say_whether_they_touch() {
+    fn only_touching_parcels_are_assembled_into_land_a_merge_joins_as_it_is() {
         let inventory = land();
         let plan = plan_of(&inventory, &seafood(40.0));
-        let contiguous = |parcels: &[i64]| {
-            let c = plan.candidates.iter().find(|c| ids(c) == parcels).expect("assembled");
-            assert_eq!(c.kind, CandidateKind::Assembled);
-            c.checks.iter().find(|k| k.name == "contiguous").expect("contiguity").clone()
-        };
-        let touching = contiguous(&[3, 4]);
-        assert!(touching.passed, "{}", touching.detail);
-        let apart = contiguous(&[8, 9]);
-        assert!(!apart.passed);
-        assert!(apart.detail.contains("15 m"), "{}", apart.detail);
         let joined = plan.candidates.iter().find(|c| ids(c) == [3, 4]).expect("3 + 4");
+        assert_eq!(joined.kind, CandidateKind::Assembled);
+        let contiguous = joined.checks.iter().find(|k| k.name == "contiguous").expect("contiguity");
+        assert!(contiguous.passed, "{}", contiguous.detail);
+        // The 200 m side, drawn at 110.7 km per degree of latitude, measured at the local frame's 111.1 km.
+        assert!(contiguous.detail.starts_with("T-3 and T-4 share 201 m"), "{}", contiguous.detail);
         assert!(matches!(joined.geometry, Geometry::Polygon(_)), "touching parcels union into one polygon");
-        let parted = plan.candidates.iter().find(|c| ids(c) == [8, 9]).expect("8 + 9");
-        assert!(matches!(&parted.geometry, Geometry::MultiPolygon(m) if m.0.len() == 2));
+        crate::lineage::merge(&inventory, &joined.parcels).expect("a merge joins them");
+        let apart =
+            plan.candidates.iter().find(|c| c.parcels.contains(&ParcelId(8)) || c.parcels.contains(&ParcelId(9)));
+        assert!(apart.is_none(), "15 m apart, with a strip between them that is no parcel's: {apart:?}");
+    }
+
+    #[test]
+    fn three_parcels_touching_in_an_l_are_assembled_but_not_one_meeting_them_at_a_corner() {
+        use IndustrialClass::II;
+        // 1 and 2 side by side, 3 on top of 1: an L of three 15-mu plots. 4 meets 2 and 3 at corners only.
+        let parcels = vec![
+            parcel(1, 1, plot(0.0, 0.0, 100.0, 100.0), II, 10.0),
+            parcel(2, 1, plot(100.0, 0.0, 100.0, 100.0), II, 10.0),
+            parcel(3, 1, plot(0.0, 100.0, 100.0, 100.0), II, 10.0),
+            parcel(4, 1, plot(200.0, 100.0, 100.0, 100.0), II, 10.0),
+        ];
+        let zones = vec![zone(1, "JP", Vec::new(), ZonePolicy::default())];
+        let inventory = Inventory::new(InventoryParts { zones, parcels, ..InventoryParts::default() }).expect("valid");
+        let plan = plan_of(&inventory, &seafood(40.0));
+        let sets: Vec<Vec<i64>> = plan.candidates.iter().map(ids).collect();
+        assert_eq!(sets, vec![vec![1, 2, 3]]);
+        let l = &plan.candidates[0];
+        assert_eq!(l.kind, CandidateKind::Assembled);
+        assert!(matches!(&l.geometry, Geometry::Polygon(p) if p.is_valid()), "{:?}", l.geometry);
+        let contiguous = l.checks.iter().find(|k| k.name == "contiguous").expect("contiguity");
+        assert!(contiguous.passed, "{}", contiguous.detail);
+        assert!(contiguous.detail.contains("T-1 and T-3 share 100 m"), "{}", contiguous.detail);
+        assert!(!contiguous.detail.contains("T-2 and T-3"), "a corner is not a shared boundary: {}", contiguous.detail);
+        let merged = crate::lineage::merge(&inventory, &l.parcels).expect("a merge joins them");
+        assert_relative_eq!(merged.parcels[3].area.0, l.area.0, max_relative = 1e-3);
     }
 
     #[test]
