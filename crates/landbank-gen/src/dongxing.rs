@@ -17,8 +17,8 @@ use jiff::ToSpan;
 use jiff::civil::date;
 use landbank_inventory::{
     Availability, BuildingId, BuildingStatus, Date, DevStage, FactoryBuilding, FactoryUnit, IndustrialClass,
-    InventoryParts, LandUse, LandUseSystem, Mu, Parcel, ParcelId, Project, ProjectId, ProjectStage, SquareMeters,
-    SupplyMethod, UnitStatus, Wan, ZoneId, geodesic_area,
+    InventoryParts, LandUse, LandUseSystem, Mu, Parcel, ParcelId, Project, ProjectId, ProjectStage, SupplyMethod,
+    UnitStatus, Wan, ZoneId, geodesic_area,
 };
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -132,42 +132,10 @@ impl Plot {
     }
 }
 
-fn blank_parcel(id: i64, plot_no: String, zone: usize) -> Parcel {
-    Parcel {
-        id: ParcelId(id),
-        plot_no,
-        parcel_code: None,
-        zone: ZoneId(zone as i64 + 1),
-        geometry: Polygon::new(LineString::new(Vec::new()), Vec::new()),
-        area: SquareMeters(0.0),
-        stated_area: Mu(0.0),
-        land_use: LandUse::industrial(IndustrialClass::I),
-        availability: Availability::Planned,
-        dev_stage: DevStage::NotStarted,
-        supply_method: None,
-        revitalized: false,
-        term_years: None,
-        price_wan_per_mu: None,
-        plot_ratio_min: None,
-        plot_ratio_max: None,
-        coverage_min: None,
-        height_max_m: None,
-        power_available_kva: None,
-        holder: None,
-        project: None,
-        available_from: None,
-        supply_date: None,
-        agreed_start_date: None,
-        agreed_completion_date: None,
-        actual_start_date: None,
-        required_gfa_m2: None,
-        built_gfa_m2: None,
-        total_investment_wan: None,
-        invested_wan: None,
-        suspended_since: None,
-        government_caused: false,
-        land_price_wan: None,
-    }
+fn blank_parcel(id: i64, plot_no: &str, zone: usize) -> Parcel {
+    let outline = Polygon::new(LineString::new(Vec::new()), Vec::new());
+    let land_use = LandUse::industrial(IndustrialClass::I);
+    Parcel::new(ParcelId(id), plot_no, ZoneId(zone as i64 + 1), outline, Mu(0.0), land_use)
 }
 
 /// A day in a random month from `first` to `last` (year, month), inclusive.
@@ -304,7 +272,7 @@ fn lay_out(rng: &mut ChaCha8Rng) -> (Vec<Plot>, Vec<Spare>) {
                     role: Role::Industrial,
                     share: Share::default(),
                     idle: false,
-                    parcel: blank_parcel(id, plot_no, zi),
+                    parcel: blank_parcel(id, &plot_no, zi),
                 });
             }
         }
@@ -332,7 +300,7 @@ fn lay_out(rng: &mut ChaCha8Rng) -> (Vec<Plot>, Vec<Spare>) {
                 role: Role::Road,
                 share: Share::default(),
                 idle: false,
-                parcel: blank_parcel(id, plot_no, zi),
+                parcel: blank_parcel(id, &plot_no, zi),
             };
             road.share = percent_of(road.cap(), 60, 90, 99);
             plots.push(road);

@@ -45,7 +45,7 @@ pub(super) fn append(parts: &mut InventoryParts, spare: &[Spare]) {
     let mut next_id = parts.parcels.iter().map(|p| p.id.0).max().unwrap_or(0) + 1;
     let mut offer = |block: usize, seq: usize, ring: Vec<Coord>, rng: &mut ChaCha8Rng| {
         let plot_no = format!("{}-{:02}-{:02}", ZONES[zone].code, block, seq);
-        let parcel = offered(zone, next_id, plot_no, Outline(ring), rng);
+        let parcel = offered(zone, next_id, &plot_no, Outline(ring), rng);
         next_id += 1;
         parts.parcels.push(parcel);
     };
@@ -82,7 +82,7 @@ pub(super) fn append(parts: &mut InventoryParts, spare: &[Spare]) {
 
 /// An offered class-II plot on `outline` (metres of the zone's frame): the zone's planning conditions, a price in
 /// its range, available now, its registered area the rounded outline's geodesic area.
-fn offered(zone: usize, id: i64, plot_no: String, outline: Outline, rng: &mut ChaCha8Rng) -> Parcel {
+fn offered(zone: usize, id: i64, plot_no: &str, outline: Outline, rng: &mut ChaCha8Rng) -> Parcel {
     let mut geometry = ZONES[zone].frame().polygon(&outline.0);
     geometry.map_coords_in_place(round);
     let mut plot = Plot {
