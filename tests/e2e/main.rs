@@ -1,8 +1,10 @@
-//! End-to-end tests: the real `landbank` binary, started on port 0, read over HTTP and by GDAL's `ogrinfo`.
+//! End-to-end tests: the real `landbank` binary, started on port 0, read over HTTP and by GDAL's `ogrinfo`, over a
+//! GeoPackage and (whenever `LANDBANK_TEST_DATABASE_URL` is set) over PostgreSQL + PostGIS.
 
 mod cli;
 mod client;
 mod ogr;
+mod postgis;
 mod serve;
 mod server;
 mod write;

@@ -1,5 +1,7 @@
-//! Starts `landbank serve` on port 0 over a fresh store and stops it when dropped.
+//! Starts `landbank serve` on port 0 over a fresh store (a GeoPackage file or a database) and stops it when
+//! dropped.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -7,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The GeoPackage it serves (empty for a database).
     pub store: PathBuf,
     /// Keeps the temporary directory of [`Server::start`] alive while the server runs.
     dir: Option<tempfile::TempDir>,
@@ -29,9 +32,20 @@ impl Server {
 
     /// A server over the given store file, with more arguments to `serve`.
     pub fn with(store: &Path, args: &[&str]) -> Server {
+        let mut server = Server::spawn(&[OsStr::new("--store"), store.as_os_str()], args);
+        store.clone_into(&mut server.store);
+        server
+    }
+
+    /// A server over a PostgreSQL database (`--database-url`), with more arguments to `serve`.
+    pub fn with_database(url: &str, args: &[&str]) -> Server {
+        Server::spawn(&[OsStr::new("--database-url"), OsStr::new(url)], args)
+    }
+
+    fn spawn(store: &[&OsStr], args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_landbank"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--store"])
-            .arg(store)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(store)
             .args(args)
             .env("LANDBANK_LOG", "error")
             .stdout(Stdio::piped())
@@ -47,7 +61,7 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Server { child, base, store: store.to_owned(), dir: None }
+        Server { child, base, store: PathBuf::new(), dir: None }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use landbank_inventory::Layer;
+use landbank_store::Location;
 
 /// landbank — land and standard-factory inventory of an industrial park, served over HTTP.
 #[derive(Debug, Parser)]
@@ -17,11 +18,10 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the inventory over HTTP (OGC API – Features, statistics). Creates the store from the Dongxing
-    /// fixtures when the file does not exist yet.
+    /// fixtures when the file does not exist yet, or fills an empty database with them.
     Serve {
-        /// The GeoPackage holding the inventory.
-        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
-        store: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Address to listen on; port 0 picks a free port (the chosen address is printed).
         #[arg(long, default_value = "127.0.0.1:8080", env = "LANDBANK_LISTEN")]
         listen: SocketAddr,
@@ -43,8 +43,8 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_parser = parse_layer)]
         layer: Layer,
-        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
-        store: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Write one layer of the store as GeoJSON.
     Export {
@@ -55,14 +55,29 @@ pub enum Command {
         /// Output file; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
-        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
-        store: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Data-quality report: invalid geometry, overlaps, parcels outside their zone, malformed codes, area drift.
     /// Exits with 1 when a problem is found.
     Check {
-        #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
-        store: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Bring a PostgreSQL database's schema up to date (`serve` does it too when it starts). Safe to run from
+    /// several nodes at once.
+    Migrate {
+        /// The database, as `postgres://user[:password]@host[:port]/database`.
+        #[arg(long, env = "LANDBANK_DATABASE_URL")]
+        database_url: String,
+    },
+    /// Copy a whole store — every layer, reservations, allocations and the event log — into a new GeoPackage or
+    /// an empty database. Each side is a `.gpkg` path or a `postgres://` URL.
+    Copy {
+        #[arg(long, value_parser = parse_location)]
+        from: Location,
+        #[arg(long, value_parser = parse_location)]
+        to: Location,
     },
     /// Generate a seeded synthetic inventory of any size into a new GeoPackage (for benchmarks).
     Gen {
@@ -78,6 +93,34 @@ pub enum Command {
         #[arg(long, default_value = "fixtures/dongxing")]
         out: PathBuf,
     },
+}
+
+/// Where the inventory is kept: a GeoPackage file (the default) or a PostgreSQL + PostGIS database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// The GeoPackage holding the inventory.
+    #[arg(long, default_value = "landbank.gpkg", env = "LANDBANK_STORE")]
+    store: PathBuf,
+    /// A PostgreSQL database with PostGIS holding the inventory instead, shared by every node pointed at it:
+    /// `postgres://user[:password]@host[:port]/database`.
+    #[arg(long, env = "LANDBANK_DATABASE_URL", conflicts_with = "store")]
+    database_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn location(&self) -> Location {
+        match &self.database_url {
+            Some(url) => Location::PostGis(url.clone()),
+            None => Location::GeoPackage(self.store.clone()),
+        }
+    }
+}
+
+fn parse_location(s: &str) -> Result<Location, String> {
+    if s.is_empty() {
+        return Err("expected a .gpkg path or a postgres:// url".to_owned());
+    }
+    Ok(Location::parse(s))
 }
 
 fn parse_token(s: &str) -> Result<(String, String), String> {

@@ -1,13 +1,13 @@
 //! `landbank check`: the data-quality report of a store.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use landbank_inventory::{Availability, check};
+use landbank_store::Location;
 
-pub fn check(store: &Path) -> Result<ExitCode> {
-    let inventory = crate::open(store)?;
+pub async fn check(location: &Location) -> Result<ExitCode> {
+    let inventory = crate::open(location).await?;
     let problems = check::check(&inventory);
     let drifts: Vec<f64> = inventory
         .parcels()

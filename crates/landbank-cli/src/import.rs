@@ -11,9 +11,9 @@ use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use landbank_geojson::read_layer;
 use landbank_inventory::{Inventory, Layer, check};
-use landbank_store::GeoPackage;
+use landbank_store::{Location, Store};
 
-pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
+pub async fn import(file: &Path, layer: Layer, location: &Location) -> Result<ExitCode> {
     let progress = ProgressBar::new_spinner();
     progress.enable_steady_tick(Duration::from_millis(120));
     progress.set_message(format!("reading {}", file.display()));
@@ -32,8 +32,8 @@ pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
         }
     };
     let count = records.len();
-    let mut gpkg = GeoPackage::open(store).with_context(|| format!("opening store at {}", store.display()))?;
-    let mut parts = gpkg.load().with_context(|| format!("loading {}", store.display()))?;
+    let store = Store::open(location).await.with_context(|| format!("opening store at {location}"))?;
+    let mut parts = store.load().await.with_context(|| format!("loading {location}"))?;
     records.put_into(&mut parts);
 
     // Feature index of each id in the file, so that problems point at the feature a person has to fix.
@@ -62,10 +62,12 @@ pub fn import(file: &Path, layer: Layer, store: &Path) -> Result<ExitCode> {
     }
     let progress = ProgressBar::new_spinner();
     progress.enable_steady_tick(Duration::from_millis(120));
-    progress.set_message(format!("writing {count} {layer} to {}", store.display()));
+    progress.set_message(format!("writing {count} {layer} to {location}"));
     let at = jiff::Timestamp::now().to_string();
-    gpkg.replace_layer(&parts, layer, "cli:import", &at)
-        .with_context(|| format!("writing {layer} to {}", store.display()))?;
+    store
+        .replace_layer(&parts, layer, "cli:import", &at)
+        .await
+        .with_context(|| format!("writing {layer} to {location}"))?;
     progress.finish_and_clear();
     println!("imported {count} {layer} from {}", file.display());
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod copy;
 mod fixtures;
 mod generate;
 mod import;
@@ -9,13 +10,12 @@ mod serve;
 
 use std::fs;
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use landbank_inventory::Inventory;
-use landbank_store::GeoPackage;
+use landbank_store::{Location, POSTGIS_SCHEMA_VERSION, PostGis, Store};
 use tracing_subscriber::EnvFilter;
 
 use args::{Args, Command};
@@ -35,35 +35,57 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<ExitCode> {
-    match args.command {
-        Command::Serve { store, listen, public_url, tokens, expiry_interval_s } => serve::serve(&serve::Options {
-            store: &store,
-            listen,
-            public_url: public_url.as_deref(),
-            tokens,
-            expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
-        }),
-        Command::Import { file, layer, store } => import::import(&file, layer, &store),
-        Command::Export { layer, format: _, out, store } => {
-            let inventory = open(&store)?;
-            let mut body = Vec::new();
-            landbank_geojson::write_collection(&mut body, &inventory, layer).context("writing GeoJSON")?;
-            body.push(b'\n');
-            match out {
-                Some(path) => fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?,
-                None => std::io::stdout().write_all(&body).context("writing to standard output")?,
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async move {
+        match args.command {
+            Command::Serve { store, listen, public_url, tokens, expiry_interval_s } => {
+                serve::serve(serve::Options {
+                    location: store.location(),
+                    listen,
+                    public_url: public_url.as_deref(),
+                    tokens,
+                    expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
+                })
+                .await
             }
-            Ok(ExitCode::SUCCESS)
+            Command::Import { file, layer, store } => import::import(&file, layer, &store.location()).await,
+            Command::Export { layer, format: _, out, store } => {
+                let inventory = open(&store.location()).await?;
+                let mut body = Vec::new();
+                landbank_geojson::write_collection(&mut body, &inventory, layer).context("writing GeoJSON")?;
+                body.push(b'\n');
+                match out {
+                    Some(path) => fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?,
+                    None => std::io::stdout().write_all(&body).context("writing to standard output")?,
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Check { store } => check::check(&store.location()).await,
+            Command::Migrate { database_url } => migrate(&database_url).await,
+            Command::Copy { from, to } => copy::copy(&from, &to).await,
+            Command::Gen { parcels, out, seed } => generate::generate(parcels, seed, &out),
+            Command::Fixtures { out } => fixtures::write(&out).map(|()| ExitCode::SUCCESS),
         }
-        Command::Check { store } => check::check(&store),
-        Command::Gen { parcels, out, seed } => generate::generate(parcels, seed, &out),
-        Command::Fixtures { out } => fixtures::write(&out).map(|()| ExitCode::SUCCESS),
-    }
+    })
 }
 
 /// Opens an existing store and loads its inventory.
-fn open(store: &Path) -> Result<Inventory> {
-    let gpkg = GeoPackage::open(store).with_context(|| format!("opening store at {}", store.display()))?;
-    let parts = gpkg.load().with_context(|| format!("loading {}", store.display()))?;
+async fn open(location: &Location) -> Result<Inventory> {
+    let store = Store::open(location).await.with_context(|| format!("opening store at {location}"))?;
+    let parts = store.load().await.with_context(|| format!("loading {location}"))?;
     Inventory::new(parts).context("assembling the inventory")
+}
+
+/// `landbank migrate`: brings a database's schema up to date.
+async fn migrate(url: &str) -> Result<ExitCode> {
+    let location = Location::PostGis(url.to_owned());
+    let db = PostGis::connect_without_migrating(url).with_context(|| format!("connecting to {location}"))?;
+    let applied = db.migrate().await.with_context(|| format!("migrating {location}"))?;
+    if applied.is_empty() {
+        println!("{location}: the schema is up to date (version {POSTGIS_SCHEMA_VERSION})");
+    } else {
+        let list: Vec<String> = applied.iter().map(ToString::to_string).collect();
+        println!("{location}: applied migration {} (schema version {POSTGIS_SCHEMA_VERSION})", list.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,37 +1,32 @@
-//! `landbank serve`: open (or create) the store, load the inventory, serve HTTP until interrupted.
+//! `landbank serve`: open (or create) the store — a GeoPackage file or a PostGIS database — load the inventory,
+//! serve HTTP until interrupted.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use landbank_http::{AppState, router};
 use landbank_inventory::Inventory;
-use landbank_store::GeoPackage;
+use landbank_store::{Location, Store, StoreError};
 
 /// What `landbank serve` was asked to do.
 pub struct Options<'a> {
-    pub store: &'a Path,
+    pub location: Location,
     pub listen: SocketAddr,
     pub public_url: Option<&'a str>,
     pub tokens: Vec<(String, String)>,
     pub expiry_interval: Duration,
 }
 
-pub fn serve(options: &Options<'_>) -> Result<ExitCode> {
-    let Options { store, listen, public_url, .. } = *options;
+pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
+    let Options { location, listen, public_url, .. } = &options;
     let started = Instant::now();
-    let gpkg = if store.exists() {
-        GeoPackage::open(store).with_context(|| format!("opening store at {}", store.display()))?
-    } else {
-        tracing::info!(store = %store.display(), "no store yet: creating it from the Dongxing fixtures");
-        let parts = crate::fixtures::embedded()?;
-        GeoPackage::create(store, &parts).with_context(|| format!("creating store at {}", store.display()))?
-    };
-    let parts = gpkg.load().with_context(|| format!("loading {}", store.display()))?;
+    let store = open_or_create(location).await?;
+    let parts = store.load().await.with_context(|| format!("loading {location}"))?;
     let inventory = Inventory::new(parts).context("assembling the inventory")?;
     tracing::info!(
+        store = store.backend(),
         parcels = inventory.parcels().len(),
         buildings = inventory.buildings().len(),
         units = inventory.units().len(),
@@ -41,23 +36,40 @@ pub fn serve(options: &Options<'_>) -> Result<ExitCode> {
     if options.tokens.is_empty() {
         tracing::warn!("no --token given: the service answers every write with 401");
     }
-    let mut state = AppState::new(inventory).with_store(gpkg, options.tokens.clone());
+    let mut state = AppState::new(inventory).with_store(store, options.tokens.clone());
     if let Some(url) = public_url {
         state = state.with_public_url(url);
     }
-    let expiry = (state.clone(), options.expiry_interval);
-
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
-        let local = listener.local_addr().context("reading the bound address")?;
-        landbank_http::spawn_expiry(expiry.0, expiry.1);
-        // One parseable line on standard output, for people and for tests that bind port 0.
-        println!("landbank listening on http://{local}/");
-        tracing::info!(address = %local, "serving");
-        axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.context("serving HTTP")
-    })?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let local = listener.local_addr().context("reading the bound address")?;
+    landbank_http::spawn_expiry(state.clone(), options.expiry_interval);
+    // One parseable line on standard output, for people and for tests that bind port 0.
+    println!("landbank listening on http://{local}/");
+    tracing::info!(address = %local, "serving");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.context("serving HTTP")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the store, creating it from the embedded Dongxing fixtures when the GeoPackage file does not exist yet
+/// or the database is empty (migrating the database first).
+async fn open_or_create(location: &Location) -> Result<Store> {
+    if let Location::GeoPackage(path) = location
+        && !path.exists()
+    {
+        tracing::info!(store = %location, "no store yet: creating it from the Dongxing fixtures");
+        let parts = crate::fixtures::embedded()?;
+        return Store::create(location, parts).await.with_context(|| format!("creating store at {location}"));
+    }
+    let store = Store::open(location).await.with_context(|| format!("opening store at {location}"))?;
+    if matches!(location, Location::PostGis(_)) && store.is_empty().await.context("reading the database")? {
+        tracing::info!(store = %location, "empty database: filling it with the Dongxing fixtures");
+        match store.fill(crate::fixtures::embedded()?).await {
+            // Another node filled it first.
+            Ok(()) | Err(StoreError::NotEmpty) => {}
+            Err(e) => return Err(e).with_context(|| format!("filling {location}")),
+        }
+    }
+    Ok(store)
 }
 
 async fn shutdown() {

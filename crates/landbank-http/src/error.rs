@@ -20,6 +20,8 @@ pub enum ApiError {
     FeatureNotFound { collection: String, id: String },
     #[error("nothing is served at `{path}`; start at `/` for the landing page")]
     NotFound { path: String },
+    #[error("collection `{collection}` has no geometry and so no tiles; read it at /collections/{collection}/items")]
+    NoTiles { collection: String },
     #[error("method not allowed on this path")]
     MethodNotAllowed,
     #[error("{0}")]
@@ -53,9 +55,10 @@ impl ApiError {
             | ApiError::InvalidParameter { .. }
             | ApiError::RepeatedParameter { .. }
             | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnknownCollection { .. } | ApiError::FeatureNotFound { .. } | ApiError::NotFound { .. } => {
-                StatusCode::NOT_FOUND
-            }
+            ApiError::UnknownCollection { .. }
+            | ApiError::FeatureNotFound { .. }
+            | ApiError::NotFound { .. }
+            | ApiError::NoTiles { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -77,6 +80,7 @@ impl ApiError {
             ApiError::UnknownCollection { .. } => "unknown-collection",
             ApiError::FeatureNotFound { .. } => "feature-not-found",
             ApiError::NotFound { .. } => "not-found",
+            ApiError::NoTiles { .. } => "no-tiles",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::InvalidBody(_) => "invalid-body",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",

@@ -18,6 +18,7 @@ mod query;
 mod report;
 mod reservation;
 mod stats;
+mod tile;
 mod write;
 
 use std::sync::{Arc, RwLock};
@@ -43,6 +44,8 @@ pub struct Snapshot {
     pub statistics: Statistics,
     /// The extent of each collection, in [`collection::COLLECTIONS`] order.
     extents: [Option<BBox>; 6],
+    /// Vector tiles drawn from this snapshot; a new snapshot starts with an empty cache.
+    tiles: tile::TileCache,
 }
 
 impl Snapshot {
@@ -51,7 +54,7 @@ impl Snapshot {
         let extents = collection::COLLECTIONS.map(|layer| {
             landbank_geojson::records(&inventory, layer).filter_map(|r| r.bbox(&inventory)).reduce(BBox::union)
         });
-        Snapshot { inventory, statistics, extents }
+        Snapshot { inventory, statistics, extents, tiles: tile::TileCache::default() }
     }
 }
 
@@ -70,9 +73,10 @@ impl AppState {
         AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None, writer: None }
     }
 
-    /// A state that commits writes to `store`, accepting the given `(name, secret)` bearer tokens.
+    /// A state that commits writes to `store` (a GeoPackage or PostGIS), accepting the given `(name, secret)`
+    /// bearer tokens.
     #[must_use]
-    pub fn with_store(mut self, store: landbank_store::GeoPackage, tokens: Vec<(String, String)>) -> AppState {
+    pub fn with_store(mut self, store: landbank_store::Store, tokens: Vec<(String, String)>) -> AppState {
         self.writer = Some(Arc::new(Writer::new(store, tokens)));
         self
     }
@@ -111,6 +115,11 @@ pub fn router(state: AppState) -> Router {
         .route("/collections/{collection_id}/schema", get(collection::get_schema))
         .route("/collections/{collection_id}/items", get(features::list_items))
         .route("/collections/{collection_id}/items/{feature_id}", get(features::get_item))
+        .route("/collections/{collection_id}/tiles/WebMercatorQuad/tilejson.json", get(tile::get_collection_tilejson))
+        .route("/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}", get(tile::get_collection_tile))
+        .route("/tiles/WebMercatorQuad/tilejson.json", get(tile::get_tilejson))
+        .route("/tiles/WebMercatorQuad/{z}/{y}/{x}", get(tile::get_tile))
+        .route("/styles/default", get(tile::get_style))
         .route("/reservations", get(reservation::list_reservations).post(reservation::create_reservation))
         .route("/reservations/{id}", get(reservation::get_reservation).delete(reservation::delete_reservation))
         .route("/reservations/{id}/confirm", post(reservation::confirm_reservation))

@@ -170,6 +170,7 @@ pub fn document(base: &Base) -> Value {
         ),
     );
     paths.extend(crate::availability::openapi_paths());
+    paths.extend(crate::tile::openapi_paths());
     paths.insert("/allocation-plans".into(), crate::plan::openapi_path());
     paths.insert(
         "/reports/idle-land".into(),

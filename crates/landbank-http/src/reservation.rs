@@ -398,7 +398,8 @@ pub async fn parcel_history(
         return Err(ApiError::FeatureNotFound { collection: "parcels".into(), id });
     }
     let writer = state.writer.as_ref().ok_or(ApiError::ReadOnly)?;
-    let events = writer.with_store(move |s| s.history(landbank_inventory::Layer::Parcels, pid)).await?;
+    let events =
+        writer.store().history(landbank_inventory::Layer::Parcels, pid).await.map_err(crate::write::store_error)?;
     let parse = |t: &Option<String>| t.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
     let items: Vec<Value> = events
         .iter()

@@ -2,19 +2,20 @@
 //! current snapshot (pure), commit to the store in one transaction, apply to a copy of the inventory, swap it in.
 //!
 //! Writes on one node run one at a time (a `tokio` mutex), so each plans against the state the previous one left;
-//! the store's unique index on active holds refuses a double booking even if two nodes race.
+//! the store refuses a double booking even if two nodes race (a unique index on active holds in the GeoPackage, an
+//! exclusion constraint in PostGIS).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::Timestamp;
+use jiff::{RoundMode, Timestamp, TimestampRound, Unit};
 use landbank_geojson::{RecordRef, write_feature};
 use landbank_inventory::{Change, Inventory, Layer};
-use landbank_store::{GeoPackage, Idempotent, NewEvent, StoreError};
+use landbank_store::{Idempotent, NewEvent, Store, StoreError};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -26,31 +27,25 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The durable store and the lock that makes this node's writes take turns.
 #[derive(Debug)]
 pub struct Writer {
-    store: Arc<Mutex<GeoPackage>>,
-    turn: tokio::sync::Mutex<()>,
+    store: Store,
+    /// Held from planning a write to installing its snapshot; owned, so that the commit task can keep it.
+    turn: Arc<tokio::sync::Mutex<()>>,
     tokens: Vec<(String, String)>,
 }
 
 impl Writer {
     /// A writer over `store`, accepting the given `(name, secret)` bearer tokens.
-    pub fn new(store: GeoPackage, tokens: Vec<(String, String)>) -> Writer {
-        Writer { store: Arc::new(Mutex::new(store)), turn: tokio::sync::Mutex::new(()), tokens }
+    pub fn new(store: Store, tokens: Vec<(String, String)>) -> Writer {
+        Writer { store, turn: Arc::new(tokio::sync::Mutex::new(())), tokens }
     }
 
-    /// Runs `f` with the store on the blocking pool.
-    pub async fn with_store<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut GeoPackage) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || f(&mut store.lock().unwrap_or_else(PoisonError::into_inner)))
-            .await
-            .map_err(|e| ApiError::Internal(format!("store task failed: {e}")))?
-            .map_err(store_error)
+    /// The store writes commit to (a GeoPackage on the blocking pool, or PostGIS).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 }
 
-fn store_error(e: StoreError) -> ApiError {
+pub(crate) fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::Conflict { reason } => ApiError::Conflict(reason),
         other => ApiError::Internal(format!("store: {other}: {:?}", std::error::Error::source(&other))),
@@ -190,18 +185,20 @@ pub async fn commit(
     answer: impl FnOnce(&Inventory, &Change) -> Answer,
 ) -> Result<Response, ApiError> {
     let writer = state.writer.as_ref().ok_or(ApiError::ReadOnly)?;
-    let _turn = writer.turn.lock().await;
-    if let Some((key, digest)) = &write.idempotency {
-        let lookup = key.clone();
-        if let Some(previous) = writer.with_store(move |s| s.remembered(&lookup)).await? {
-            if &previous.request_hash != digest {
-                return Err(ApiError::IdempotencyKeyReused(key.clone()));
-            }
-            let status = StatusCode::from_u16(previous.status).unwrap_or(StatusCode::OK);
-            return Ok(respond(status, None, &previous.content_type, previous.body));
+    let turn = Arc::clone(&writer.turn).lock_owned().await;
+    if let Some((key, digest)) = &write.idempotency
+        && let Some(previous) = writer.store.remembered(key).await.map_err(store_error)?
+    {
+        if &previous.request_hash != digest {
+            return Err(ApiError::IdempotencyKeyReused(key.clone()));
         }
+        let status = StatusCode::from_u16(previous.status).unwrap_or(StatusCode::OK);
+        return Ok(respond(status, None, &previous.content_type, previous.body));
     }
-    let now = Timestamp::now();
+    // PostgreSQL keeps microseconds: every time a write records is cut to them, so both stores hold the same.
+    let now = Timestamp::now()
+        .round(TimestampRound::new().smallest(Unit::Microsecond).mode(RoundMode::Trunc))
+        .map_err(|e| ApiError::Internal(format!("rounding the clock: {e}")))?;
     let snapshot = state.snapshot();
     let change = plan(&snapshot.inventory, now)?;
     let mut next = snapshot.inventory.clone();
@@ -216,27 +213,30 @@ pub async fn commit(
         content_type: "application/json".to_owned(),
         body: body.clone(),
     });
-    let at = now.to_string();
-    let actor = write.actor.0.clone();
-    let committed = change.clone();
-    writer
-        .with_store(move |store| {
-            let events: Vec<NewEvent<'_>> = events
-                .iter()
-                .map(|e| NewEvent {
-                    at: &at,
-                    actor: &actor,
-                    kind: e.kind,
-                    layer: e.layer,
-                    record_id: Some(e.record_id),
-                    before: e.before.as_deref(),
-                    after: e.after.as_deref(),
-                })
-                .collect();
-            store.commit(&committed, &events, idempotent.as_ref())
-        })
-        .await?;
-    state.install(Snapshot::new(next));
+    let (at, actor) = (now.to_string(), write.actor.0.clone());
+    let (store, state) = (writer.store.clone(), state.clone());
+    // Commit and install run in a task of their own, holding the turn: a client that hangs up mid-write cannot
+    // leave a change committed to the store but missing from this node's snapshot.
+    tokio::spawn(async move {
+        let events: Vec<NewEvent<'_>> = events
+            .iter()
+            .map(|e| NewEvent {
+                at: &at,
+                actor: &actor,
+                kind: e.kind,
+                layer: e.layer,
+                record_id: Some(e.record_id),
+                before: e.before.as_deref(),
+                after: e.after.as_deref(),
+            })
+            .collect();
+        store.commit(&change, &events, idempotent.as_ref()).await.map_err(store_error)?;
+        state.install(Snapshot::new(next));
+        drop(turn);
+        Ok::<(), ApiError>(())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("commit task failed: {e}")))??;
     Ok(respond(answer.status, answer.location.as_deref(), "application/json", body))
 }
 

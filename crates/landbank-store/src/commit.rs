@@ -68,7 +68,14 @@ pub(crate) fn commit(
                 &answer.body,
                 events.first().map_or("", |e| e.at),
             ),
-        )?;
+        )
+        .map_err(|e| {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                StoreError::Conflict { reason: format!("idempotency key `{}` was used by another request", answer.key) }
+            } else {
+                e.into()
+            }
+        })?;
     }
     Ok(sequences)
 }

@@ -8,6 +8,24 @@ pub enum StoreError {
     /// SQLite refused a statement (constraint, I/O, lock…).
     #[error("database statement failed")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused a statement, or the connection broke while it ran.
+    #[error("postgresql statement failed")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// The database URL cannot be read as a PostgreSQL connection string.
+    #[error("invalid database url")]
+    InvalidUrl(#[source] tokio_postgres::Error),
+    /// No connection to PostgreSQL could be had from the pool (the server is down, refuses us, or is too busy).
+    #[error("cannot connect to the database")]
+    Connect(#[source] deadpool_postgres::PoolError),
+    /// The connection pool could not be set up.
+    #[error("cannot build the connection pool")]
+    Pool(#[source] deadpool_postgres::BuildError),
+    /// A store task on the blocking thread pool panicked or was cancelled.
+    #[error("store task failed")]
+    Task(#[source] tokio::task::JoinError),
+    /// The store already holds an inventory or events; filling or copying into it would mix two inventories.
+    #[error("the store is not empty")]
+    NotEmpty,
     /// The file system refused to create the file.
     #[error("cannot create {}", path.display())]
     Io {
@@ -31,7 +49,7 @@ pub enum StoreError {
     /// The file is a GeoPackage, but not one written by landbank (no `landbank_schema` table).
     #[error("{} is a geopackage without the landbank schema", path.display())]
     NotALandbankStore { path: PathBuf },
-    /// The file was written by a newer landbank with a schema this build does not know.
+    /// The file or database was written by a newer landbank with a schema this build does not know.
     #[error("schema version {found} is newer than the supported version {supported}")]
     SchemaTooNew { found: i64, supported: i64 },
     /// The database refused a record's row (a duplicate id, a NOT NULL column…); the transaction was rolled back.
@@ -40,7 +58,7 @@ pub enum StoreError {
         table: &'static str,
         fid: i64,
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A geometry blob could not be written or read, or has the wrong geometry type for its table.
     #[error("{table} {fid}: bad geometry: {reason}")]

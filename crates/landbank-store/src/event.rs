@@ -58,6 +58,18 @@ pub(crate) fn append(conn: &Connection, event: &NewEvent<'_>) -> Result<i64, Sto
     Ok(sequence)
 }
 
+/// Appends events with the sequence numbers they carry. The caller holds the transaction.
+pub(crate) fn restore(conn: &Connection, events: &[Event]) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "insert into event (sequence, at, actor, kind, layer, record_id, before, after) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for e in events {
+        stmt.execute((e.sequence, &e.at, &e.actor, &e.kind, &e.layer, e.record_id, &e.before, &e.after))?;
+    }
+    Ok(())
+}
+
 /// Every event about one record, in sequence order.
 pub(crate) fn about(conn: &Connection, layer: &str, record_id: i64) -> Result<Vec<Event>, StoreError> {
     let mut stmt = conn.prepare_cached(

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use landbank_inventory::{Change, InventoryParts, Layer};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::blob::Envelope;
 use crate::event::{self, Event, NewEvent};
 use crate::row::{self, Versions};
-use crate::{Idempotent, StoreError, commit, function, schema};
+use crate::{Idempotent, StoreError, commit, function, holding, schema};
 
 /// How long a statement waits for another connection's write lock before failing with "database is locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -49,12 +49,28 @@ impl GeoPackage {
         configure(&conn)?;
         let tx = conn.transaction()?;
         schema::migrate(&tx, 0)?;
-        for &layer in Layer::ALL {
-            let written = row::write(&tx, parts, layer, &Versions::default())?;
-            update_contents(&tx, layer, written.envelope, None)?;
-        }
+        write_inventory(&tx, parts)?;
         tx.commit()?;
         Ok(GeoPackage { path: path.to_owned(), conn })
+    }
+
+    /// Writes every record of `parts` — layers, reservations, allocations and their holds — into this store,
+    /// which must be empty ([`GeoPackage::is_empty`]), in one transaction.
+    ///
+    /// Fails with [`StoreError::NotEmpty`] when the store holds any record or event.
+    pub fn fill(&mut self, parts: &InventoryParts) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if !is_empty(&tx)? {
+            return Err(StoreError::NotEmpty);
+        }
+        write_inventory(&tx, parts)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether the store holds no record of any layer, no reservation or allocation, and no event.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        is_empty(&self.conn)
     }
 
     /// Opens an existing landbank GeoPackage, upgrading its schema when it is older than this build's.
@@ -158,6 +174,26 @@ impl GeoPackage {
         event::about(&self.conn, layer.code(), record_id)
     }
 
+    /// The row version of one record, `None` when the record does not exist or its layer keeps no versions
+    /// (zones and points of interest). A record starts at version 1; every write of it adds one.
+    pub fn row_version(&self, layer: Layer, record_id: i64) -> Result<Option<i64>, StoreError> {
+        let table = row::table(layer);
+        if !table.versioned {
+            return Ok(None);
+        }
+        let sql = format!("select version from {} where fid = ?1", table.name);
+        Ok(self.conn.query_row(&sql, [record_id], |r| r.get(0)).optional()?)
+    }
+
+    /// Appends events exactly as another store recorded them, sequence numbers included, in one transaction
+    /// (used to copy a store). Each sequence number must be above every one the log holds.
+    pub fn restore_events(&mut self, events: &[Event]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        event::restore(&tx, events)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Appends an event to the log and returns its sequence number.
     pub fn append_event(&mut self, event: &NewEvent<'_>) -> Result<i64, StoreError> {
         event::append(&self.conn, event)
@@ -169,12 +205,34 @@ impl GeoPackage {
         event::after(&self.conn, after_sequence, limit)
     }
 
+    /// Checks that the file answers a query.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.conn.query_row("select 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The messages of `PRAGMA integrity_check`: `["ok"]` when the file is sound.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare("pragma integrity_check")?;
         let messages = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
         Ok(messages)
     }
+}
+
+/// Writes every layer and the reservations and allocations of `parts` into empty tables. The caller holds the
+/// transaction.
+fn write_inventory(conn: &Connection, parts: &InventoryParts) -> Result<(), StoreError> {
+    for &layer in Layer::ALL {
+        let written = row::write(conn, parts, layer, &Versions::default())?;
+        update_contents(conn, layer, written.envelope, None)?;
+    }
+    holding::write_all(conn, &parts.reservations, &parts.allocations)
+}
+
+fn is_empty(conn: &Connection) -> Result<bool, StoreError> {
+    let tables = ["zone", "parcel", "building", "unit", "project", "poi", "reservation", "allocation", "event"];
+    let sql = tables.map(|t| format!("not exists (select 1 from {t})")).join(" and ");
+    Ok(conn.query_row(&format!("select {sql}"), [], |r| r.get(0))?)
 }
 
 /// Registers the SQL functions and sets the pragmas every connection needs.

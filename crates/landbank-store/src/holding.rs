@@ -101,6 +101,106 @@ fn holds_live(status: ReservationStatus) -> bool {
     matches!(status, ReservationStatus::Active | ReservationStatus::Confirmed)
 }
 
+/// The `(kind, target id)` of each hold of a target, in position order.
+pub(crate) fn hold_targets(target: &Target) -> Vec<(&'static str, i64)> {
+    match target {
+        Target::Parcel(p) => vec![("parcel", p.0)],
+        Target::Units(units) => units.iter().map(|u| ("unit", u.0)).collect(),
+    }
+}
+
+/// One row of the `hold` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hold {
+    pub reservation_id: i64,
+    pub allocation_id: Option<i64>,
+    pub kind: &'static str,
+    pub target_id: i64,
+    pub position: i64,
+    pub active: bool,
+}
+
+/// The hold rows that committing `reservations` and then `allocations` one by one would leave: a reservation's
+/// holds belong to its (last) allocation, and are live while the reservation is active or confirmed and no
+/// allocation of it has been released. Used when a whole inventory is written at once.
+pub(crate) fn holds(reservations: &[Reservation], allocations: &[Allocation]) -> Vec<Hold> {
+    let mut allocated: std::collections::HashMap<i64, (i64, bool)> = std::collections::HashMap::new();
+    for a in allocations {
+        let released = a.status == AllocationStatus::Released;
+        let entry = allocated.entry(a.reservation.0).or_insert((a.id.0, released));
+        *entry = (a.id.0, entry.1 || released);
+    }
+    let mut rows = Vec::new();
+    for r in reservations {
+        let allocation = allocated.get(&r.id.0).copied();
+        let active = holds_live(r.status) && !allocation.is_some_and(|(_, released)| released);
+        for (position, (kind, target_id)) in hold_targets(&r.target).into_iter().enumerate() {
+            rows.push(Hold {
+                reservation_id: r.id.0,
+                allocation_id: allocation.map(|(id, _)| id),
+                kind,
+                target_id,
+                position: position as i64,
+                active,
+            });
+        }
+    }
+    rows
+}
+
+/// Writes every reservation, allocation and hold of an inventory into empty tables. The caller holds the
+/// transaction.
+pub(crate) fn write_all(
+    conn: &Connection,
+    reservations: &[Reservation],
+    allocations: &[Allocation],
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "insert into reservation (fid, project_id, status, created_at, expires_at, actor, closed_at) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for r in reservations {
+        insert.execute((
+            r.id.0,
+            r.project.0,
+            r.status.code(),
+            r.created_at.to_string(),
+            r.expires_at.to_string(),
+            &r.actor,
+            r.closed_at.map(|t| t.to_string()),
+        ))?;
+    }
+    let mut insert = conn.prepare_cached(
+        "insert into allocation (fid, reservation_id, project_id, status, supply_method, term_years, price_wan, \
+         contract_ref, confirmed_at, actor, released_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for a in allocations {
+        insert.execute((
+            a.id.0,
+            a.reservation.0,
+            a.project.0,
+            a.status.code(),
+            a.supply_method.map(SupplyMethod::code),
+            a.term_years,
+            a.price_wan,
+            &a.contract_ref,
+            a.confirmed_at.to_string(),
+            &a.actor,
+            a.released_at.map(|t| t.to_string()),
+        ))?;
+    }
+    let mut insert = conn.prepare_cached(
+        "insert into hold (reservation_id, allocation_id, kind, target_id, position, active) \
+         values (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for h in holds(reservations, allocations) {
+        insert
+            .execute((h.reservation_id, h.allocation_id, h.kind, h.target_id, h.position, i64::from(h.active)))
+            .map_err(|e| double_booking(e, h.kind, h.target_id))?;
+    }
+    Ok(())
+}
+
 /// Inserts or updates a reservation; a new one takes its holds, a closed one gives them up.
 pub(crate) fn write_reservation(conn: &Connection, r: &Reservation) -> Result<(), StoreError> {
     let existed: Option<String> =
@@ -121,10 +221,7 @@ pub(crate) fn write_reservation(conn: &Connection, r: &Reservation) -> Result<()
         ),
     )?;
     if existed.is_none() {
-        let rows: Vec<(&str, i64)> = match &r.target {
-            Target::Parcel(p) => vec![("parcel", p.0)],
-            Target::Units(units) => units.iter().map(|u| ("unit", u.0)).collect(),
-        };
+        let rows = hold_targets(&r.target);
         let mut insert = conn.prepare_cached(
             "insert into hold (reservation_id, kind, target_id, position, active) values (?1, ?2, ?3, ?4, ?5)",
         )?;

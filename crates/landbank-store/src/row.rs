@@ -23,8 +23,9 @@ use crate::blob::{self, Envelope};
 #[derive(Debug)]
 pub(crate) struct Table {
     pub name: &'static str,
-    /// Every column except `version`, `fid` first, in the order records are bound and decoded.
-    columns: &'static [&'static str],
+    /// Every column except `version`, `fid` first, in the order records are bound and decoded. The PostGIS
+    /// tables have the same columns in the same order.
+    pub columns: &'static [&'static str],
     /// Whether the table has a `version` row-version column.
     pub versioned: bool,
 }
@@ -262,7 +263,7 @@ pub(crate) fn write(
 }
 
 fn rejected(table: &'static str, fid: i64) -> impl FnOnce(rusqlite::Error) -> StoreError {
-    move |source| StoreError::Rejected { table, fid, source }
+    move |source| StoreError::Rejected { table, fid, source: Box::new(source) }
 }
 
 fn encode_polygon(

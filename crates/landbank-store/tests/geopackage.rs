@@ -1,262 +1,16 @@
-//! The GeoPackage store against real files: round trips, GeoPackage structure, atomic replacement, the event
-//! log, refusals, and a real GIS client (GDAL's ogrinfo).
+//! What only the GeoPackage store does, against real files: the GeoPackage structure and R-tree indexes, files
+//! that are not landbank stores, schema upgrades, corrupt rows, and a real GIS client (GDAL's ogrinfo). What every
+//! store does is in `contract.rs`.
 
 use std::path::Path;
 use std::process::Command;
 
-use geo::{Geometry, LineString, Point, Polygon, polygon};
-use landbank_inventory::{
-    Availability, BuildingId, BuildingStatus, Country, DevStage, FactoryBuilding, FactoryUnit, FireClass,
-    IndustrialClass, Industry, InventoryParts, LandUse, LandUseSystem, Layer, Mu, Parcel, ParcelId, Poi, PoiId,
-    PoiKind, Project, ProjectId, ProjectStage, SquareMeters, Structure, SupplyMethod, UnitId, UnitStatus, Wan, Zone,
-    ZoneId, ZoneKind, ZonePolicy,
-};
+mod sample;
+
+use landbank_inventory::{Availability, InventoryParts, Layer, ParcelId};
 use landbank_store::{GeoPackage, NewEvent, SCHEMA_VERSION, StoreError, register_sql_functions};
 use rusqlite::Connection;
-
-const AT: &str = "2026-11-27T09:30:00Z";
-
-fn date(y: i16, m: i8, d: i8) -> jiff::civil::Date {
-    jiff::civil::Date::new(y, m, d).expect("a valid date")
-}
-
-/// A rectangle near Dongxing, `w` × `h` degrees, south-west corner at (x, y).
-fn rect(x: f64, y: f64, w: f64, h: f64) -> Polygon {
-    polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h), (x: x, y: y)]
-}
-
-/// A small inventory with every field of every record populated, and the optional ones `None` in a second record.
-fn sample() -> InventoryParts {
-    let zone = Zone {
-        id: ZoneId(1),
-        code: "KHQ".into(),
-        name_zh: "跨境经济合作区".into(),
-        name_en: "Cross-border Economic Cooperation Zone".into(),
-        kind: ZoneKind::CrossBorderCoopZone,
-        country: Country::Cn,
-        boundary: Polygon::new(
-            LineString::from(vec![(107.95, 21.52), (108.0, 21.52), (108.0, 21.56), (107.95, 21.56), (107.95, 21.52)]),
-            vec![LineString::from(vec![(107.97, 21.53), (107.975, 21.53), (107.975, 21.535), (107.97, 21.53)])],
-        ),
-        planned_area: SquareMeters(8_471_234.567_891_23),
-        leading_industries: vec![Industry::Textile, Industry::ElectronicInfo, Industry::SodiumIonBattery],
-        allowed_classes: vec![IndustrialClass::I, IndustrialClass::II],
-        policy: ZonePolicy { intensity_min_wan_per_mu: 260.5, ..ZonePolicy::default() },
-    };
-    let twin = Zone {
-        id: ZoneId(2),
-        code: "MC".into(),
-        name_zh: "芒街".into(),
-        name_en: "Mong Cai counterpart".into(),
-        kind: ZoneKind::TwinParkCounterpart,
-        country: Country::Vn,
-        boundary: rect(107.96, 21.50, 0.02, 0.01),
-        planned_area: SquareMeters(0.1 + 0.2),
-        leading_industries: vec![],
-        allowed_classes: vec![],
-        policy: ZonePolicy::default(),
-    };
-    let full_parcel = Parcel {
-        id: ParcelId(10),
-        plot_no: "KHQ-01-03".into(),
-        parcel_code: Some("450681103005GB00027".into()),
-        zone: ZoneId(1),
-        geometry: rect(107.961_234_567_890_1, 21.531_234_567_890_1, 0.0021, 0.0017),
-        area: SquareMeters(38_123.456_789_012_34),
-        stated_area: Mu(57.185),
-        land_use: LandUse::industrial(IndustrialClass::II),
-        availability: Availability::Supplied,
-        dev_stage: DevStage::InProduction,
-        supply_method: Some(SupplyMethod::TransferListing),
-        revitalized: true,
-        term_years: Some(50),
-        price_wan_per_mu: Some(18.75),
-        plot_ratio_min: Some(1.0),
-        plot_ratio_max: Some(2.5),
-        coverage_min: Some(0.4),
-        height_max_m: Some(24.0),
-        power_available_kva: Some(2_500),
-        holder: Some("东兴华信坚果加工有限公司".into()),
-        project: Some(ProjectId(100)),
-        available_from: Some(date(2023, 1, 1)),
-        supply_date: Some(date(2023, 3, 15)),
-        agreed_start_date: Some(date(2023, 9, 15)),
-        agreed_completion_date: Some(date(2025, 9, 14)),
-        actual_start_date: Some(date(2023, 10, 8)),
-        required_gfa_m2: Some(45_750.125),
-        built_gfa_m2: Some(15_249.5),
-        total_investment_wan: Some(25_600.5),
-        invested_wan: Some(0.1 + 0.2),
-        suspended_since: Some(date(2024, 12, 1)),
-        government_caused: true,
-        land_price_wan: Some(1_072.218_75),
-    };
-    let bare_parcel = Parcel {
-        id: ParcelId(11),
-        plot_no: "KHQ-01-04".into(),
-        parcel_code: None,
-        zone: ZoneId(1),
-        geometry: rect(107.965, 21.531, 0.002, 0.0015),
-        area: SquareMeters(33_000.0),
-        stated_area: Mu(49.5),
-        land_use: LandUse { system: LandUseSystem::Gb50137, code: "M1".into() },
-        availability: Availability::Available,
-        dev_stage: DevStage::NotStarted,
-        supply_method: None,
-        revitalized: false,
-        term_years: None,
-        price_wan_per_mu: None,
-        plot_ratio_min: None,
-        plot_ratio_max: None,
-        coverage_min: None,
-        height_max_m: None,
-        power_available_kva: None,
-        holder: None,
-        project: None,
-        available_from: None,
-        supply_date: None,
-        agreed_start_date: None,
-        agreed_completion_date: None,
-        actual_start_date: None,
-        required_gfa_m2: None,
-        built_gfa_m2: None,
-        total_investment_wan: None,
-        invested_wan: None,
-        suspended_since: None,
-        government_caused: false,
-        land_price_wan: None,
-    };
-    let building =
-        |id: i64, parcel: Option<ParcelId>, date_: Option<jiff::civil::Date>, operator: Option<&str>| FactoryBuilding {
-            id: BuildingId(id),
-            building_no: format!("KHQ-B{id}"),
-            name: format!("标准厂房 {id} 号"),
-            zone: ZoneId(1),
-            parcel,
-            footprint: rect(107.9615 + id as f64 * 0.0004, 21.5315, 0.0003, 0.0002),
-            structure: Structure::RcFrame,
-            floors: 4,
-            gross_floor_area: SquareMeters(8_640.0),
-            floor_plate: SquareMeters(2_160.0),
-            height_1f_m: 8.0,
-            height_upper_m: 5.4,
-            load_1f_kn_m2: 15.0,
-            load_upper_kn_m2: 8.0,
-            lift_count: 2,
-            lift_capacity_t: 3.0,
-            transformer_kva: 1_250,
-            fire_class: FireClass::Bing,
-            status: BuildingStatus::Leasable,
-            completion_date: date_,
-            operator: operator.map(str::to_owned),
-        };
-    let unit = |id: i64, outline: Option<Polygon>, project: Option<ProjectId>| FactoryUnit {
-        id: UnitId(id),
-        building: BuildingId(20),
-        label: format!("KHQ-B20-{id}F"),
-        floor: 1 + (id % 4) as u8,
-        outline,
-        area: SquareMeters(2_160.0),
-        whole_floor: id % 2 == 0,
-        height_m: 5.4,
-        load_kn_m2: 8.0,
-        power_kva: 250,
-        lift_access: true,
-        rent_yuan_m2_month: 12.5,
-        status: if project.is_some() { UnitStatus::Leased } else { UnitStatus::Vacant },
-        available_from: project.is_none().then(|| date(2026, 12, 1)),
-        project,
-    };
-    let project = Project {
-        id: ProjectId(100),
-        code: "DX-2023-004".into(),
-        name_zh: "华信坚果加工".into(),
-        name_en: "Huaxin nut processing".into(),
-        company: "东兴华信坚果加工有限公司".into(),
-        investor_country: "CN".into(),
-        industry: Industry::NutProcessing,
-        required_class: IndustrialClass::II,
-        total_investment: Wan(32_000.0),
-        fixed_asset_investment: Wan(25_600.5),
-        employees: 320,
-        power_need_kva: 1_600,
-        stage: ProjectStage::InProduction,
-        zone: Some(ZoneId(1)),
-        parcel: Some(ParcelId(10)),
-        units: vec![UnitId(31), UnitId(30)],
-        signed_date: date(2022, 11, 18),
-        start_date: Some(date(2023, 10, 8)),
-        production_date: Some(date(2025, 6, 30)),
-    };
-    let bare_project = Project {
-        id: ProjectId(101),
-        code: "DX-2025-031".into(),
-        name_zh: "钠离子电池".into(),
-        name_en: "Sodium-ion batteries".into(),
-        company: "Pin Co.".into(),
-        investor_country: "VN".into(),
-        industry: Industry::SodiumIonBattery,
-        required_class: IndustrialClass::II,
-        total_investment: Wan(150_000.0),
-        fixed_asset_investment: Wan(120_000.0),
-        employees: 0,
-        power_need_kva: 0,
-        stage: ProjectStage::Signed,
-        zone: None,
-        parcel: None,
-        units: vec![],
-        signed_date: date(2025, 12, 31),
-        start_date: None,
-        production_date: None,
-    };
-    let pois = vec![
-        Poi {
-            id: PoiId(1),
-            code: "G219".into(),
-            kind: PoiKind::Road,
-            name_zh: "国道G219".into(),
-            name_en: "National road G219".into(),
-            country: Country::Cn,
-            geometry: Geometry::LineString(LineString::from(vec![(107.95, 21.6), (107.97, 21.58), (107.99, 21.55)])),
-        },
-        Poi {
-            id: PoiId(2),
-            code: "BR1".into(),
-            kind: PoiKind::BridgePeople,
-            name_zh: "北仑河一桥".into(),
-            name_en: "Beilun River Bridge 1".into(),
-            country: Country::Cn,
-            geometry: Geometry::Point(Point::new(107.970_123_456_789, 21.530_987_654_321)),
-        },
-    ];
-    InventoryParts {
-        zones: vec![zone, twin],
-        parcels: vec![full_parcel, bare_parcel],
-        buildings: vec![
-            building(20, Some(ParcelId(10)), Some(date(2021, 12, 30)), Some("东兴产投")),
-            building(21, None, None, None),
-        ],
-        units: vec![
-            unit(30, Some(rect(107.9695, 21.5315, 0.0001, 0.0002)), Some(ProjectId(100))),
-            unit(31, None, Some(ProjectId(100))),
-            unit(32, None, None),
-        ],
-        projects: vec![project, bare_project],
-        pois,
-        reservations: Vec::new(),
-        allocations: Vec::new(),
-    }
-}
-
-/// Compares two inventories layer by layer so a failure names the layer.
-fn assert_same(left: &InventoryParts, right: &InventoryParts) {
-    assert_eq!(left.zones, right.zones);
-    assert_eq!(left.parcels, right.parcels);
-    assert_eq!(left.buildings, right.buildings);
-    assert_eq!(left.units, right.units);
-    assert_eq!(left.projects, right.projects);
-    assert_eq!(left.pois, right.pois);
-}
+use sample::{AT, assert_same, rect, sample};
 
 /// A plain SQLite connection to a file, with the ST_ functions the R-tree triggers need.
 fn sql(path: &Path) -> Connection {
@@ -267,32 +21,6 @@ fn sql(path: &Path) -> Connection {
 
 fn count(conn: &Connection, query: &str) -> i64 {
     conn.query_row(query, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{query}: {e}"))
-}
-
-#[test]
-fn a_created_store_loads_back_exactly_what_went_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("park.gpkg");
-    let parts = sample();
-    let store = GeoPackage::create(&path, &parts).unwrap();
-    assert_eq!(store.path(), path);
-    assert_same(&store.load().unwrap(), &parts);
-    drop(store);
-    let reopened = GeoPackage::open(&path).unwrap();
-    assert_same(&reopened.load().unwrap(), &parts);
-}
-
-#[test]
-fn coordinates_and_quantities_survive_bit_for_bit() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("park.gpkg");
-    let mut parts = sample();
-    parts.parcels[0].area = SquareMeters(f64::from_bits(0x40E2_A3B4_C5D6_E7F8));
-    parts.parcels[0].geometry = rect(107.961_234_567_890_12, 21.531_234_567_890_12, 1e-9, 3e-15);
-    let loaded = GeoPackage::create(&path, &parts).unwrap().load().unwrap();
-    assert_eq!(loaded.parcels[0].area.0.to_bits(), parts.parcels[0].area.0.to_bits());
-    let bits = |p: &Polygon| p.exterior().coords().map(|c| (c.x.to_bits(), c.y.to_bits())).collect::<Vec<_>>();
-    assert_eq!(bits(&loaded.parcels[0].geometry), bits(&parts.parcels[0].geometry));
 }
 
 #[test]
@@ -443,7 +171,7 @@ fn a_failed_create_leaves_no_file_behind() {
 }
 
 #[test]
-fn replacing_a_layer_swaps_its_rows_bumps_versions_and_logs_an_import() {
+fn replacing_a_layer_keeps_its_spatial_index_and_extent_in_step() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("park.gpkg");
     let mut store = GeoPackage::create(&path, &sample()).unwrap();
@@ -455,24 +183,7 @@ fn replacing_a_layer_swaps_its_rows_bumps_versions_and_logs_an_import() {
     added.plot_no = "KHQ-01-05".into();
     added.geometry = rect(108.2, 21.7, 0.001, 0.001);
     next.parcels.push(added);
-    next.zones.clear(); // other layers of `parts` are ignored
-
-    let written = store.replace_layer(&next, Layer::Parcels, "admin", AT).unwrap();
-    assert_eq!(written, 2);
-    let loaded = store.load().unwrap();
-    assert_eq!(loaded.parcels, next.parcels);
-    assert_eq!(loaded.zones, sample().zones);
-
-    let events = store.events(0, 100).unwrap();
-    assert_eq!(events.len(), 1);
-    let e = &events[0];
-    assert_eq!(
-        (e.kind.as_str(), e.layer.as_str(), e.actor.as_str(), e.at.as_str()),
-        ("import", "parcels", "admin", AT)
-    );
-    assert_eq!(e.record_id, None);
-    assert_eq!(e.before.as_deref(), Some(r#"{"count":2}"#));
-    assert_eq!(e.after.as_deref(), Some(r#"{"count":2}"#));
+    assert_eq!(store.replace_layer(&next, Layer::Parcels, "admin", AT).unwrap(), 2);
     drop(store);
 
     let conn = sql(&path);
@@ -500,24 +211,7 @@ fn replacing_a_layer_swaps_its_rows_bumps_versions_and_logs_an_import() {
 }
 
 #[test]
-fn replacing_projects_rewrites_their_units_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("park.gpkg");
-    let mut store = GeoPackage::create(&path, &sample()).unwrap();
-    let mut next = sample();
-    next.projects[0].units = vec![UnitId(32), UnitId(30), UnitId(31)];
-    next.projects[1].units = vec![UnitId(31)];
-    store.replace_layer(&next, Layer::Projects, "admin", AT).unwrap();
-    assert_eq!(store.load().unwrap().projects, next.projects);
-    next.projects.clear();
-    assert_eq!(store.replace_layer(&next, Layer::Projects, "admin", AT).unwrap(), 0);
-    assert!(store.load().unwrap().projects.is_empty());
-    drop(store);
-    assert_eq!(count(&sql(&path), "select count(*) from project_unit"), 0);
-}
-
-#[test]
-fn a_failing_replace_keeps_the_old_rows_and_logs_nothing() {
+fn a_failing_replace_keeps_the_spatial_index_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("park.gpkg");
     let mut store = GeoPackage::create(&path, &sample()).unwrap();
@@ -529,64 +223,11 @@ fn a_failing_replace_keeps_the_old_rows_and_logs_nothing() {
     assert!(matches!(err, StoreError::Rejected { table: "parcel", fid: 10, .. }), "{err:?}");
     assert!(err.to_string().starts_with("parcel 10: row rejected"), "{err}");
     assert_same(&store.load().unwrap(), &sample());
-    assert!(store.events(0, 10).unwrap().is_empty());
     assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_owned()]);
     drop(store);
     let conn = sql(&path);
     assert_eq!(count(&conn, "select count(*) from rtree_parcel_geom"), 2);
     assert_eq!(count(&conn, "select count(*) from parcel where version = 1"), 2);
-}
-
-#[test]
-fn a_replace_with_a_bad_time_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("park.gpkg");
-    let mut store = GeoPackage::create(&path, &sample()).unwrap();
-    let err = store.replace_layer(&InventoryParts::default(), Layer::Zones, "admin", "yesterday").unwrap_err();
-    assert!(matches!(err, StoreError::InvalidTimestamp { .. }), "{err:?}");
-    assert_eq!(store.load().unwrap().zones.len(), 2);
-}
-
-#[test]
-fn events_come_back_in_sequence_order_from_any_point() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("park.gpkg");
-    let mut store = GeoPackage::create(&path, &sample()).unwrap();
-    let mut sequences = Vec::new();
-    for (i, kind) in ["reserve", "confirm", "release"].into_iter().enumerate() {
-        let after = format!(r#"{{"availability":"{kind}"}}"#);
-        let at = format!("2026-11-27T10:0{i}:00+08:00");
-        sequences.push(
-            store
-                .append_event(&NewEvent {
-                    at: &at,
-                    actor: "planner-7",
-                    kind,
-                    layer: "parcels",
-                    record_id: Some(11),
-                    before: (i > 0).then_some(r#"{"availability":"held"}"#),
-                    after: Some(&after),
-                })
-                .unwrap(),
-        );
-    }
-    assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
-
-    let all = store.events(0, 100).unwrap();
-    assert_eq!(all.iter().map(|e| e.sequence).collect::<Vec<_>>(), sequences);
-    assert_eq!(all.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["reserve", "confirm", "release"]);
-    assert_eq!(all[0].before, None);
-    assert_eq!(all[1].before.as_deref(), Some(r#"{"availability":"held"}"#));
-    assert_eq!(all[2].at, "2026-11-27T10:02:00+08:00");
-    assert_eq!(all[2].record_id, Some(11));
-
-    let tail = store.events(sequences[0], 100).unwrap();
-    assert_eq!(tail, all[1..]);
-    assert_eq!(store.events(0, 1).unwrap(), all[..1]);
-    assert!(store.events(sequences[2], 100).unwrap().is_empty());
-
-    drop(store);
-    assert_eq!(GeoPackage::open(&path).unwrap().events(0, 100).unwrap(), all);
 }
 
 #[test]

@@ -1,0 +1,304 @@
+//! Vector tiles (OGC API – Tiles, `WebMercatorQuad`, Mapbox Vector Tile 2.1): one layer per collection at
+//! `/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}`, all spatial layers at `/tiles/WebMercatorQuad/{z}/{y}/{x}`,
+//! `TileJSON` 3.0.0 for both, and the default MapLibre style at `/styles/default`.
+//!
+//! Answers, decided once for every tile path:
+//! - a tile with features: `200`, `application/vnd.mapbox-vector-tile`;
+//! - a tile of the grid with nothing in it: `204 No Content` (OGC API – Tiles' recommendation; MapLibre draws
+//!   nothing for it);
+//! - a tile that is not in `WebMercatorQuad` (`z` not an integer in 0–22, `y` or `x` not in `0..2^z`): `400`
+//!   naming `tileMatrix`, `tileRow` or `tileCol`; another tile matrix set is an unknown path, `404`;
+//! - an unknown collection, or `projects` (no geometry): `404`.
+//!
+//! Tiles are drawn from the snapshot's inventory and kept in that snapshot's [`TileCache`], so a change to the
+//! inventory is visible in the very next tile request. Both answers carry `Cache-Control: public, max-age=60`.
+
+mod cache;
+mod mercator;
+mod mvt;
+mod style;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use landbank_inventory::Layer;
+use serde_json::{Value, json};
+
+pub use cache::TileCache;
+use cache::TileKey;
+use mercator::{MAX_ZOOM, TileId, tiles_across};
+
+use crate::collection::{description, layer_of, title};
+use crate::error::ApiError;
+use crate::landing::{DESCRIPTION, TITLE};
+use crate::link::Base;
+use crate::query::Params;
+use crate::{AppState, html};
+
+/// The media type of a Mapbox Vector Tile.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// How long clients and proxies may reuse a tile: short, because the inventory changes with every write.
+pub const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// The collections that have tiles (every spatial one), in the order their layers are written in a tile.
+pub const TILED: [Layer; 5] = [Layer::Zones, Layer::Parcels, Layer::Buildings, Layer::Units, Layer::Pois];
+
+/// A set of tiled layers, as a bit per entry of [`TILED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LayerSet(u8);
+
+impl LayerSet {
+    /// Every tiled layer.
+    pub const ALL: LayerSet = LayerSet((1 << TILED.len()) - 1);
+
+    /// The set holding only `layer`, or `None` when the layer has no tiles.
+    pub fn one(layer: Layer) -> Option<LayerSet> {
+        TILED.iter().position(|l| *l == layer).map(|at| LayerSet(1 << at))
+    }
+
+    /// The layers of the set, in [`TILED`] order.
+    pub fn iter(self) -> impl Iterator<Item = Layer> {
+        TILED.into_iter().enumerate().filter(move |(at, _)| self.0 & (1 << at) != 0).map(|(_, layer)| layer)
+    }
+
+    fn union(self, other: LayerSet) -> LayerSet {
+        LayerSet(self.0 | other.0)
+    }
+}
+
+/// The layer of a collection that has tiles: `404` for an unknown collection and for `projects`.
+fn tiled_layer(collection_id: &str) -> Result<(Layer, LayerSet), ApiError> {
+    let layer = layer_of(collection_id)?;
+    LayerSet::one(layer)
+        .map(|set| (layer, set))
+        .ok_or_else(|| ApiError::NoTiles { collection: layer.code().to_owned() })
+}
+
+/// The tile named by the path segments `{z}/{y}/{x}` (OGC: `{tileMatrix}/{tileRow}/{tileCol}`).
+fn tile_id(z: &str, y: &str, x: &str) -> Result<TileId, ApiError> {
+    let zoom = z.parse::<u8>().ok().filter(|z| *z <= MAX_ZOOM).ok_or_else(|| {
+        ApiError::invalid("tileMatrix", format!("`{z}` is not a zoom level of WebMercatorQuad; use 0 to {MAX_ZOOM}"))
+    })?;
+    let last = tiles_across(zoom) - 1;
+    let index = |name: &str, raw: &str, what: &str| {
+        raw.parse::<u32>().ok().filter(|i| *i <= last).ok_or_else(|| {
+            ApiError::invalid(name, format!("`{raw}` is not a {what} of tile matrix {zoom}; use 0 to {last}"))
+        })
+    };
+    let row = index("tileRow", y, "row")?;
+    let col = index("tileCol", x, "column")?;
+    TileId::new(zoom, col, row).ok_or_else(|| ApiError::invalid("tileMatrix", format!("no tile {z}/{y}/{x}")))
+}
+
+/// `collections=parcels,zones` on the dataset tiles: only those layers.
+fn collections_parameter(params: &Params) -> Result<LayerSet, ApiError> {
+    let Some(raw) = params.get("collections") else { return Ok(LayerSet::ALL) };
+    let mut set = LayerSet(0);
+    for id in raw.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        let layer = id.parse::<Layer>().map_err(|_| {
+            let known = TILED.map(Layer::code).join(", ");
+            ApiError::invalid("collections", format!("there is no collection `{id}` with tiles; use some of: {known}"))
+        })?;
+        let one = LayerSet::one(layer).ok_or_else(|| {
+            ApiError::invalid("collections", format!("collection `{id}` has no geometry and so no tiles"))
+        })?;
+        set = set.union(one);
+    }
+    if set == LayerSet(0) {
+        return Err(ApiError::invalid("collections", "name at least one collection, e.g. `parcels,zones`"));
+    }
+    Ok(set)
+}
+
+/// `GET /tiles/WebMercatorQuad/{z}/{y}/{x}`: every spatial layer (or those named by `collections`).
+pub async fn get_tile(
+    State(state): State<AppState>,
+    Path((z, y, x)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    params.only(&["collections"])?;
+    let layers = collections_parameter(&params)?;
+    let tile = tile_id(&z, &y, &x)?;
+    answer(&state, layers, tile).await
+}
+
+/// `GET /collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}`: one layer, named after the collection.
+pub async fn get_collection_tile(
+    State(state): State<AppState>,
+    Path((collection_id, z, y, x)): Path<(String, String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (_, layers) = tiled_layer(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
+    let tile = tile_id(&z, &y, &x)?;
+    answer(&state, layers, tile).await
+}
+
+/// The tile from the snapshot's cache, else drawn (on the blocking pool) and kept there.
+async fn answer(state: &AppState, layers: LayerSet, tile: TileId) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let key = TileKey { layers, tile };
+    let body = if let Some(body) = snapshot.tiles.get(key) {
+        body
+    } else {
+        let drawing = Arc::clone(&snapshot);
+        let drawn = tokio::task::spawn_blocking(move || mvt::encode(&drawing.inventory, layers, tile))
+            .await
+            .map_err(|e| ApiError::Internal(format!("drawing tile {tile:?}: {e}")))?
+            .map_err(|e| ApiError::Internal(format!("encoding tile {tile:?}: {e}")))?;
+        let body = Bytes::from(drawn);
+        snapshot.tiles.insert(key, body.clone());
+        body
+    };
+    let cache_control = (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    if body.is_empty() {
+        return Ok((StatusCode::NO_CONTENT, [cache_control]).into_response());
+    }
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(MVT)), cache_control], body).into_response())
+}
+
+/// `GET /tiles/WebMercatorQuad/tilejson.json`: `TileJSON` 3.0.0 of the all-layer tiles.
+pub async fn get_tilejson(
+    State(state): State<AppState>,
+    base: Base,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref()).only(&[])?;
+    let tiles = format!("{}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}", base.0);
+    Ok(html::json(&style::tilejson(&state.snapshot(), &TILED, TITLE, DESCRIPTION, &tiles)))
+}
+
+/// `GET /collections/{id}/tiles/WebMercatorQuad/tilejson.json`: `TileJSON` 3.0.0 of one collection's tiles.
+pub async fn get_collection_tilejson(
+    State(state): State<AppState>,
+    base: Base,
+    Path(collection_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let (layer, _) = tiled_layer(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
+    let tiles = format!("{}/collections/{}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}", base.0, layer.code());
+    let doc = style::tilejson(&state.snapshot(), &[layer], title(layer), description(layer), &tiles);
+    Ok(html::json(&doc))
+}
+
+/// `GET /styles/default`: a MapLibre style (spec v8) over the all-layer `TileJSON`.
+pub async fn get_style(
+    State(state): State<AppState>,
+    base: Base,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref()).only(&[])?;
+    let tilejson = format!("{}/tiles/WebMercatorQuad/tilejson.json", base.0);
+    Ok(html::json(&style::style(&base, &state.snapshot(), &tilejson)))
+}
+
+/// The tile paths of the OpenAPI document: concrete per tiled collection, like the items paths.
+pub fn openapi_paths() -> Vec<(String, Value)> {
+    let grid = [
+        ("tileMatrix", format!("Zoom level, 0 to {MAX_ZOOM}.")),
+        ("tileRow", "Row from the north, 0 to 2^tileMatrix − 1.".to_owned()),
+        ("tileCol", "Column from the antimeridian, 0 to 2^tileMatrix − 1.".to_owned()),
+    ]
+    .map(|(name, about)| {
+        json!({ "name": name, "in": "path", "required": true, "description": about,
+                "schema": { "type": "integer", "minimum": 0 } })
+    });
+    let problem = json!({ "$ref": "#/components/responses/Problem" });
+    let tile_responses = json!({
+        "200": { "description": "The tile (Mapbox Vector Tile 2.1, extent 4096, buffer 64)",
+                 "headers": { "Cache-Control": { "schema": { "type": "string", "example": CACHE_CONTROL } } },
+                 "content": { MVT: { "schema": { "type": "string", "format": "binary" } } } },
+        "204": { "description": "Nothing in this tile" },
+        "400": problem, "404": problem,
+    });
+    let json_responses = |about: &str| {
+        json!({ "200": { "description": about, "content": { "application/json": { "schema": { "type": "object" } } } },
+                "404": problem })
+    };
+    let get = |id: String, summary: String, parameters: Vec<Value>, responses: Value| {
+        json!({ "get": { "operationId": id, "summary": summary, "tags": ["Vector tiles"], "parameters": parameters,
+                         "responses": responses } })
+    };
+    let collections = json!({ "name": "collections", "in": "query", "required": false, "style": "form", "explode": false,
+        "description": "Only these collections' layers (default: all).",
+        "schema": { "type": "array", "items": { "type": "string", "enum": TILED.map(Layer::code) } } });
+    let mut paths = vec![
+        (
+            "/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}".to_owned(),
+            get(
+                "getTile".into(),
+                "A vector tile of every spatial collection, one layer each".into(),
+                grid.iter().cloned().chain([collections]).collect(),
+                tile_responses.clone(),
+            ),
+        ),
+        (
+            "/tiles/WebMercatorQuad/tilejson.json".to_owned(),
+            get("getTileJson".into(), "TileJSON 3.0.0 of the tiles".into(), vec![], json_responses("TileJSON")),
+        ),
+        (
+            "/styles/default".to_owned(),
+            get(
+                "getDefaultStyle".into(),
+                "A MapLibre style (v8): parcels coloured by availability".into(),
+                vec![],
+                json_responses("MapLibre style"),
+            ),
+        ),
+    ];
+    for layer in TILED {
+        let id = layer.code();
+        paths.push((
+            format!("/collections/{id}/tiles/WebMercatorQuad/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"),
+            get(format!("get_{id}_tile"), format!("A vector tile of {id}"), grid.to_vec(), tile_responses.clone()),
+        ));
+        paths.push((
+            format!("/collections/{id}/tiles/WebMercatorQuad/tilejson.json"),
+            get(format!("get_{id}_tilejson"), format!("TileJSON 3.0.0 of {id}"), vec![], json_responses("TileJSON")),
+        ));
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_name_the_part_that_is_out_of_the_grid() {
+        let name = |z: &str, y: &str, x: &str| match tile_id(z, y, x) {
+            Err(ApiError::InvalidParameter { name, .. }) => name,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(name("23", "0", "0"), "tileMatrix");
+        assert_eq!(name("-1", "0", "0"), "tileMatrix");
+        assert_eq!(name("abc", "0", "0"), "tileMatrix");
+        assert_eq!(name("2", "4", "0"), "tileRow");
+        assert_eq!(name("2", "0", "4"), "tileCol");
+        assert_eq!(name("2", "0", "1.5"), "tileCol");
+        assert_eq!(tile_id("2", "3", "1").ok(), Some(TileId { z: 2, x: 1, y: 3 }));
+    }
+
+    #[test]
+    fn a_layer_set_lists_its_layers_in_tile_order() {
+        let set = LayerSet::one(Layer::Pois).and_then(|p| LayerSet::one(Layer::Zones).map(|z| p.union(z)));
+        assert_eq!(set.map(|s| s.iter().collect::<Vec<_>>()), Some(vec![Layer::Zones, Layer::Pois]));
+        assert_eq!(LayerSet::ALL.iter().count(), TILED.len());
+        assert!(LayerSet::one(Layer::Projects).is_none());
+    }
+
+    #[test]
+    fn the_collections_parameter_takes_only_tiled_collections() {
+        let parse = |q: &str| collections_parameter(&Params::parse(Some(q)));
+        assert_eq!(parse("collections=parcels").ok(), LayerSet::one(Layer::Parcels));
+        assert!(parse("collections=projects").is_err());
+        assert!(parse("collections=roads").is_err());
+        assert!(parse("collections=").is_err());
+        assert_eq!(collections_parameter(&Params::default()).ok(), Some(LayerSet::ALL));
+    }
+}

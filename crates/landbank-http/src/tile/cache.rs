@@ -1,0 +1,162 @@
+//! The tile cache of one snapshot: encoded tiles by layer set and tile, least recently used out first, bounded
+//! in bytes.
+//!
+//! **Invariant:** a cache belongs to exactly one [`crate::Snapshot`] and is created empty with it, so a tile can
+//! never outlive the inventory it was drawn from: a write installs a new snapshot, and with it an empty cache.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use axum::body::Bytes;
+
+use super::LayerSet;
+use super::mercator::TileId;
+
+/// What one snapshot's cache may hold, in bytes of encoded tiles (plus a fixed charge per entry).
+pub const CACHE_BYTES: usize = 64 << 20;
+
+/// What each entry costs beyond its bytes, so that many empty tiles still count.
+const ENTRY_COST: usize = 64;
+
+/// The identity of an encoded tile within one snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    pub layers: LayerSet,
+    pub tile: TileId,
+}
+
+/// Encoded tiles (an empty body for an empty tile), shared by every request on one snapshot.
+pub struct TileCache {
+    budget: usize,
+    inner: Mutex<Lru>,
+}
+
+#[derive(Default)]
+struct Lru {
+    entries: HashMap<TileKey, (Bytes, u64)>,
+    /// Entries by last use, oldest first.
+    order: BTreeMap<u64, TileKey>,
+    clock: u64,
+    bytes: usize,
+}
+
+impl TileCache {
+    /// An empty cache that holds at most `budget` bytes.
+    pub fn new(budget: usize) -> TileCache {
+        TileCache { budget, inner: Mutex::new(Lru::default()) }
+    }
+
+    /// The cached tile, marked as just used.
+    pub fn get(&self, key: TileKey) -> Option<Bytes> {
+        let mut lru = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        lru.clock += 1;
+        let now = lru.clock;
+        let (bytes, used) = lru.entries.get_mut(&key)?;
+        let (bytes, before) = (bytes.clone(), std::mem::replace(used, now));
+        lru.order.remove(&before);
+        lru.order.insert(now, key);
+        Some(bytes)
+    }
+
+    /// Keeps a tile, dropping the least recently used ones while the cache is over its budget. A tile larger
+    /// than the whole budget is not kept.
+    pub fn insert(&self, key: TileKey, tile: Bytes) {
+        let cost = tile.len() + ENTRY_COST;
+        if cost > self.budget {
+            return;
+        }
+        let mut lru = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        lru.clock += 1;
+        let now = lru.clock;
+        if let Some((old, used)) = lru.entries.insert(key, (tile, now)) {
+            lru.order.remove(&used);
+            lru.bytes -= old.len() + ENTRY_COST;
+        }
+        lru.order.insert(now, key);
+        lru.bytes += cost;
+        while lru.bytes > self.budget {
+            let Some((_, oldest)) = lru.order.pop_first() else { break };
+            if let Some((gone, _)) = lru.entries.remove(&oldest) {
+                lru.bytes -= gone.len() + ENTRY_COST;
+            }
+        }
+    }
+
+    /// How many tiles and bytes (with the per-entry charge) the cache holds.
+    pub fn usage(&self) -> (usize, usize) {
+        let lru = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        (lru.entries.len(), lru.bytes)
+    }
+}
+
+impl Default for TileCache {
+    fn default() -> TileCache {
+        TileCache::new(CACHE_BYTES)
+    }
+}
+
+impl fmt::Debug for TileCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The usage, not the tiles.
+        let (tiles, bytes) = self.usage();
+        f.debug_struct("TileCache")
+            .field("budget", &self.budget)
+            .field("inner", &format_args!("{tiles} tiles, {bytes} bytes"))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(x: u32) -> TileKey {
+        TileKey { layers: LayerSet::ALL, tile: TileId { z: 10, x, y: 0 } }
+    }
+
+    fn tile(len: usize) -> Bytes {
+        Bytes::from(vec![7u8; len])
+    }
+
+    #[test]
+    fn a_cached_tile_comes_back_unchanged() {
+        let cache = TileCache::new(10_000);
+        cache.insert(key(1), tile(100));
+        assert_eq!(cache.get(key(1)), Some(tile(100)));
+        assert_eq!(cache.get(key(2)), None);
+        assert_eq!(cache.usage(), (1, 100 + ENTRY_COST));
+    }
+
+    #[test]
+    fn the_least_recently_used_tile_goes_first_when_the_budget_is_exceeded() {
+        let cache = TileCache::new(3 * (100 + ENTRY_COST));
+        for x in 1..=3 {
+            cache.insert(key(x), tile(100));
+        }
+        assert!(cache.get(key(1)).is_some(), "tile 1 is now the most recently used");
+        cache.insert(key(4), tile(100));
+        assert!(cache.get(key(2)).is_none(), "tile 2 was the least recently used");
+        for x in [1, 3, 4] {
+            assert!(cache.get(key(x)).is_some(), "tile {x}");
+        }
+        assert_eq!(cache.usage(), (3, 3 * (100 + ENTRY_COST)));
+    }
+
+    #[test]
+    fn replacing_a_tile_counts_its_bytes_once() {
+        let cache = TileCache::new(10_000);
+        cache.insert(key(1), tile(100));
+        cache.insert(key(1), tile(300));
+        assert_eq!(cache.usage(), (1, 300 + ENTRY_COST));
+    }
+
+    #[test]
+    fn a_tile_larger_than_the_budget_is_not_kept() {
+        let cache = TileCache::new(1_000);
+        cache.insert(key(1), tile(100));
+        cache.insert(key(2), tile(5_000));
+        assert!(cache.get(key(2)).is_none());
+        assert!(cache.get(key(1)).is_some(), "a refused tile evicts nothing");
+    }
+}

@@ -1,0 +1,379 @@
+//! The one store the rest of the program uses: a GeoPackage file or a PostgreSQL + PostGIS database behind the
+//! same async operations, and the [`Location`] that names either.
+//!
+//! The GeoPackage is synchronous; its operations run on tokio's blocking thread pool, one at a time behind a
+//! mutex. PostGIS operations are async all the way down and share a connection pool.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use landbank_inventory::{Change, InventoryParts, Layer};
+
+use crate::{Event, GeoPackage, Idempotent, NewEvent, PostGis, StoreError};
+
+/// How many events `copy` moves per transaction.
+const COPY_BATCH: usize = 10_000;
+
+/// Where an inventory is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A GeoPackage file.
+    GeoPackage(PathBuf),
+    /// A PostgreSQL database with PostGIS, as a `postgres://` URL.
+    PostGis(String),
+}
+
+impl Location {
+    /// Reads a location as people write it: a `postgres://` or `postgresql://` URL names a database, anything
+    /// else a GeoPackage file.
+    pub fn parse(text: &str) -> Location {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Location::PostGis(text.to_owned())
+        } else {
+            Location::GeoPackage(PathBuf::from(text))
+        }
+    }
+}
+
+/// A file path as it is; a database URL without its password, so that it can be logged.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::GeoPackage(path) => write!(f, "{}", path.display()),
+            Location::PostGis(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// What [`Store::copy_to`] moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Copied {
+    pub zones: usize,
+    pub parcels: usize,
+    pub buildings: usize,
+    pub units: usize,
+    pub projects: usize,
+    pub pois: usize,
+    pub reservations: usize,
+    pub allocations: usize,
+    pub events: usize,
+}
+
+/// A durable inventory: the embedded GeoPackage or a shared PostGIS database. Cheap to clone: clones share the
+/// file (and its lock) or the connection pool.
+#[derive(Debug, Clone)]
+pub enum Store {
+    GeoPackage(Arc<Mutex<GeoPackage>>),
+    PostGis(PostGis),
+}
+
+impl From<GeoPackage> for Store {
+    fn from(gpkg: GeoPackage) -> Store {
+        Store::GeoPackage(Arc::new(Mutex::new(gpkg)))
+    }
+}
+
+impl From<PostGis> for Store {
+    fn from(db: PostGis) -> Store {
+        Store::PostGis(db)
+    }
+}
+
+/// Runs `f` with the GeoPackage on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    gpkg: &Arc<Mutex<GeoPackage>>,
+    f: impl FnOnce(&mut GeoPackage) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let gpkg = Arc::clone(gpkg);
+    tokio::task::spawn_blocking(move || f(&mut gpkg.lock().unwrap_or_else(PoisonError::into_inner)))
+        .await
+        .map_err(StoreError::Task)?
+}
+
+/// An event to append, owned so that it can move to the blocking pool.
+struct OwnedEvent {
+    at: String,
+    actor: String,
+    kind: String,
+    layer: String,
+    record_id: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl OwnedEvent {
+    fn of(e: &NewEvent<'_>) -> OwnedEvent {
+        OwnedEvent {
+            at: e.at.to_owned(),
+            actor: e.actor.to_owned(),
+            kind: e.kind.to_owned(),
+            layer: e.layer.to_owned(),
+            record_id: e.record_id,
+            before: e.before.map(str::to_owned),
+            after: e.after.map(str::to_owned),
+        }
+    }
+
+    fn borrow(&self) -> NewEvent<'_> {
+        NewEvent {
+            at: &self.at,
+            actor: &self.actor,
+            kind: &self.kind,
+            layer: &self.layer,
+            record_id: self.record_id,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+        }
+    }
+}
+
+/// The records of one layer of `parts`, with the other layers empty.
+fn layer_of(parts: &InventoryParts, layer: Layer) -> InventoryParts {
+    let mut only = InventoryParts::default();
+    match layer {
+        Layer::Zones => only.zones.clone_from(&parts.zones),
+        Layer::Parcels => only.parcels.clone_from(&parts.parcels),
+        Layer::Buildings => only.buildings.clone_from(&parts.buildings),
+        Layer::Units => only.units.clone_from(&parts.units),
+        Layer::Projects => only.projects.clone_from(&parts.projects),
+        Layer::Pois => only.pois.clone_from(&parts.pois),
+    }
+    only
+}
+
+impl Store {
+    /// Opens the inventory at `location`: an existing GeoPackage (upgraded when its schema is older), or a
+    /// database, migrated to this build's schema.
+    pub async fn open(location: &Location) -> Result<Store, StoreError> {
+        match location {
+            Location::GeoPackage(path) => {
+                let path = path.clone();
+                let gpkg =
+                    tokio::task::spawn_blocking(move || GeoPackage::open(&path)).await.map_err(StoreError::Task)??;
+                Ok(gpkg.into())
+            }
+            Location::PostGis(url) => Ok(PostGis::connect(url).await?.into()),
+        }
+    }
+
+    /// Creates the inventory `parts` at `location`: a new GeoPackage file, or an existing empty one, or an empty
+    /// database (migrated first).
+    ///
+    /// Fails with [`StoreError::NotEmpty`] when the location already holds an inventory or events.
+    pub async fn create(location: &Location, parts: InventoryParts) -> Result<Store, StoreError> {
+        match location {
+            Location::GeoPackage(path) if !path.exists() => {
+                let path = path.clone();
+                let gpkg = tokio::task::spawn_blocking(move || GeoPackage::create(&path, &parts))
+                    .await
+                    .map_err(StoreError::Task)??;
+                Ok(gpkg.into())
+            }
+            _ => {
+                let store = Store::open(location).await?;
+                store.fill(parts).await?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// `geopackage` or `postgis`, for logs and metrics.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::GeoPackage(_) => "geopackage",
+            Store::PostGis(_) => "postgis",
+        }
+    }
+
+    /// Checks that the store answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, |g| g.ping()).await,
+            Store::PostGis(db) => db.ping().await,
+        }
+    }
+
+    /// Whether the store holds no record of any layer, no reservation or allocation, and no event.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, |g| g.is_empty()).await,
+            Store::PostGis(db) => db.is_empty().await,
+        }
+    }
+
+    /// Writes every record of `parts` into this store, which must be empty, in one transaction.
+    pub async fn fill(&self, parts: InventoryParts) -> Result<(), StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.fill(&parts)).await,
+            Store::PostGis(db) => db.fill(&parts).await,
+        }
+    }
+
+    /// Reads every record of every layer from one consistent snapshot. Each layer comes back sorted by id.
+    pub async fn load(&self) -> Result<InventoryParts, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, |g| g.load()).await,
+            Store::PostGis(db) => db.load().await,
+        }
+    }
+
+    /// Replaces every row of one layer with that layer's records in `parts` and appends one `import` event, in
+    /// one transaction. Returns the number of records written.
+    pub async fn replace_layer(
+        &self,
+        parts: &InventoryParts,
+        layer: Layer,
+        actor: &str,
+        at: &str,
+    ) -> Result<usize, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => {
+                let (only, actor, at) = (layer_of(parts, layer), actor.to_owned(), at.to_owned());
+                blocking(gpkg, move |g| g.replace_layer(&only, layer, &actor, &at)).await
+            }
+            Store::PostGis(db) => db.replace_layer(parts, layer, actor, at).await,
+        }
+    }
+
+    /// Commits a change in one transaction: records with their next row version, reservations, allocations and
+    /// holds, events, and the idempotent answer. Returns the events' sequence numbers.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the database refuses a double booking; other errors when the store fails.
+    pub async fn commit(
+        &self,
+        change: &Change,
+        events: &[NewEvent<'_>],
+        idempotent: Option<&Idempotent>,
+    ) -> Result<Vec<i64>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => {
+                let change = change.clone();
+                let events: Vec<OwnedEvent> = events.iter().map(OwnedEvent::of).collect();
+                let idempotent = idempotent.cloned();
+                blocking(gpkg, move |g| {
+                    let events: Vec<NewEvent<'_>> = events.iter().map(OwnedEvent::borrow).collect();
+                    g.commit(&change, &events, idempotent.as_ref())
+                })
+                .await
+            }
+            Store::PostGis(db) => db.commit(change, events, idempotent).await,
+        }
+    }
+
+    /// The answer remembered for an idempotency key, if a committed request carried it.
+    pub async fn remembered(&self, key: &str) -> Result<Option<Idempotent>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => {
+                let key = key.to_owned();
+                blocking(gpkg, move |g| g.remembered(&key)).await
+            }
+            Store::PostGis(db) => db.remembered(key).await,
+        }
+    }
+
+    /// Every event about one record of a layer, oldest first.
+    pub async fn history(&self, layer: Layer, record_id: i64) -> Result<Vec<Event>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.history(layer, record_id)).await,
+            Store::PostGis(db) => db.history(layer, record_id).await,
+        }
+    }
+
+    /// Up to `limit` events with a sequence number above `after_sequence`, in sequence order.
+    pub async fn events(&self, after_sequence: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.events(after_sequence, limit)).await,
+            Store::PostGis(db) => db.events(after_sequence, limit).await,
+        }
+    }
+
+    /// Appends events exactly as another store recorded them, sequence numbers included.
+    pub async fn restore_events(&self, events: Vec<Event>) -> Result<(), StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.restore_events(&events)).await,
+            Store::PostGis(db) => db.restore_events(&events).await,
+        }
+    }
+
+    /// The row version of one record; `None` when it does not exist or its layer keeps no versions.
+    pub async fn row_version(&self, layer: Layer, record_id: i64) -> Result<Option<i64>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.row_version(layer, record_id)).await,
+            Store::PostGis(db) => db.row_version(layer, record_id).await,
+        }
+    }
+
+    /// Copies this store — every layer, the reservations and allocations, and the event log with its sequence
+    /// numbers — to `to`, which must be a new GeoPackage file or an empty store, and returns the new store.
+    /// Row versions start again at 1; remembered idempotent answers are not copied.
+    ///
+    /// The inventory is written in one transaction, then the events in batches of 10 000: when a batch fails,
+    /// `to` keeps the inventory and the events before it (and, being no longer empty, refuses another copy).
+    ///
+    /// Fails with [`StoreError::NotEmpty`] when `to` holds an inventory or events.
+    pub async fn copy_to(&self, to: &Location) -> Result<(Store, Copied), StoreError> {
+        let parts = self.load().await?;
+        let mut copied = Copied {
+            zones: parts.zones.len(),
+            parcels: parts.parcels.len(),
+            buildings: parts.buildings.len(),
+            units: parts.units.len(),
+            projects: parts.projects.len(),
+            pois: parts.pois.len(),
+            reservations: parts.reservations.len(),
+            allocations: parts.allocations.len(),
+            events: 0,
+        };
+        let target = Store::create(to, parts).await?;
+        let mut after = 0;
+        loop {
+            let batch = self.events(after, COPY_BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.sequence;
+            copied.events += batch.len();
+            target.restore_events(batch).await?;
+        }
+        Ok((target, copied))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgres_url_is_a_database_and_anything_else_a_file() {
+        assert_eq!(
+            Location::parse("postgres://postgres@127.0.0.1/landbank"),
+            Location::PostGis("postgres://postgres@127.0.0.1/landbank".into())
+        );
+        assert!(matches!(Location::parse("postgresql://db/x"), Location::PostGis(_)));
+        assert_eq!(Location::parse("park.gpkg"), Location::GeoPackage("park.gpkg".into()));
+        assert_eq!(Location::parse("postgres.gpkg"), Location::GeoPackage("postgres.gpkg".into()));
+    }
+
+    #[test]
+    fn a_shown_database_url_hides_its_password() {
+        let shown = Location::parse("postgres://landbank:s3cr3t@db.example:5432/park?sslmode=disable").to_string();
+        assert_eq!(shown, "postgres://landbank:***@db.example:5432/park?sslmode=disable");
+        assert_eq!(Location::parse("postgres://root@localhost/x").to_string(), "postgres://root@localhost/x");
+        assert_eq!(Location::parse("/var/lib/landbank.gpkg").to_string(), "/var/lib/landbank.gpkg");
+    }
+}
