@@ -23,6 +23,8 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
     let Options { location, listen, public_url, .. } = &options;
     let started = Instant::now();
     let store = open_or_create(location).await?;
+    // Read before loading: events committed meanwhile are applied again by the follower, which is harmless.
+    let sequence = store.last_sequence().await.with_context(|| format!("reading the event log of {location}"))?;
     let parts = store.load().await.with_context(|| format!("loading {location}"))?;
     let inventory = Inventory::new(parts).context("assembling the inventory")?;
     tracing::info!(
@@ -36,13 +38,14 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
     if options.tokens.is_empty() {
         tracing::warn!("no --token given: the service answers every write with 401");
     }
-    let mut state = AppState::new(inventory).with_store(store, options.tokens.clone());
+    let mut state = AppState::new(inventory).with_store(store, options.tokens.clone()).applied_from(sequence);
     if let Some(url) = public_url {
         state = state.with_public_url(url);
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let local = listener.local_addr().context("reading the bound address")?;
     landbank_http::spawn_expiry(state.clone(), options.expiry_interval);
+    landbank_http::spawn_follower(state.clone());
     // One parseable line on standard output, for people and for tests that bind port 0.
     println!("landbank listening on http://{local}/");
     tracing::info!(address = %local, "serving");

@@ -19,12 +19,13 @@ use landbank_inventory::{
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::coordsys::{self, CoordSys, coordsys_parameter};
 use crate::error::ApiError;
 use crate::link::{Base, GEOJSON, Link};
 use crate::query::{self, Params};
 
 /// The parameters `/availability/land` accepts.
-pub const LAND_PARAMETERS: [&str; 14] = [
+pub const LAND_PARAMETERS: [&str; 15] = [
     "zone",
     "min_area_mu",
     "max_area_mu",
@@ -39,10 +40,11 @@ pub const LAND_PARAMETERS: [&str; 14] = [
     "max_distance",
     "available_on",
     "limit",
+    "coordsys",
 ];
 
 /// The parameters `/availability/space` accepts.
-pub const SPACE_PARAMETERS: [&str; 15] = [
+pub const SPACE_PARAMETERS: [&str; 16] = [
     "min_area_m2",
     "max_area_m2",
     "combine",
@@ -58,6 +60,7 @@ pub const SPACE_PARAMETERS: [&str; 15] = [
     "fire_class",
     "max_distance",
     "limit",
+    "coordsys",
 ];
 
 fn round(v: f64, decimals: i32) -> f64 {
@@ -313,6 +316,7 @@ fn land_collection(
     matches: &[LandMatch<'_>],
     limit: usize,
     links: &[Link],
+    coordsys: CoordSys,
 ) -> io::Result<Vec<u8>> {
     let page = &matches[..matches.len().min(limit)];
     let mut out = Vec::with_capacity(512 + page.len() * 2_400);
@@ -322,7 +326,10 @@ fn land_collection(
         if i > 0 {
             out.push(b',');
         }
-        write_feature(&mut out, inventory, RecordRef::Parcel(m.parcel), None)?;
+        let record = RecordRef::Parcel(m.parcel);
+        let mut feature = Vec::with_capacity(2_048);
+        write_feature(&mut feature, inventory, record, None)?;
+        out.extend_from_slice(&coordsys::feature_in(coordsys, inventory, record, feature));
         let mut members = vec![
             ("rank", json!(i + 1)),
             ("score", json!(round(m.score, 2))),
@@ -338,13 +345,28 @@ fn land_collection(
     Ok(out)
 }
 
-fn offer_feature(out: &mut Vec<u8>, inventory: &Inventory, rank: usize, offer: &SpaceOffer<'_>) -> io::Result<()> {
+fn offer_feature(
+    out: &mut Vec<u8>,
+    inventory: &Inventory,
+    rank: usize,
+    offer: &SpaceOffer<'_>,
+    coordsys: CoordSys,
+) -> io::Result<()> {
     let ids: Vec<i64> = offer.units.iter().map(|u| u.id.0).collect();
     let id = ids.iter().map(i64::to_string).collect::<Vec<_>>().join("+");
     out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
     serde_json::to_writer(&mut *out, &id)?;
     out.extend_from_slice(b",\"geometry\":");
-    write_geometry(out, GeometryRef::Other(&offer.outline()))?;
+    let mut geometry = Vec::with_capacity(512);
+    write_geometry(&mut geometry, GeometryRef::Other(&offer.outline()))?;
+    let vietnamese = coordsys::in_vietnam(inventory, RecordRef::Building(offer.building));
+    if coordsys == CoordSys::Gcj02 && !vietnamese {
+        let mut value: Value = serde_json::from_slice(&geometry)?;
+        coordsys::shift_geometry(&mut value);
+        serde_json::to_writer(&mut *out, &value)?;
+    } else {
+        out.extend_from_slice(&geometry);
+    }
     out.extend_from_slice(b",\"properties\":{}}");
     let building = offer.building;
     let specs = &offer.specs;
@@ -425,8 +447,9 @@ pub async fn get_land_availability(
     let query = land_query(&params, inventory)?;
     let limit = query::limit(&params)?;
     let matches = search_land(inventory, &query);
+    let coordsys = CoordSys::parse(&params)?;
     let links = [self_link(&base, "/availability/land", &params)];
-    geojson(land_collection(inventory, &query, &matches, limit, &links))
+    geojson(land_collection(inventory, &query, &matches, limit, &links, coordsys))
 }
 
 /// `GET /availability/space`: free factory units (single or adjacent ones combined) for a need, ranked, with the
@@ -443,6 +466,7 @@ pub async fn get_space_availability(
     let query = space_query(&params, inventory)?;
     let limit = query::limit(&params)?;
     let answer = search_space(inventory, &query);
+    let coordsys = CoordSys::parse(&params)?;
     let links = [self_link(&base, "/availability/space", &params)];
     let body = (|| {
         let page = &answer.offers[..answer.offers.len().min(limit)];
@@ -455,7 +479,7 @@ pub async fn get_space_availability(
             if i > 0 {
                 out.push(b',');
             }
-            offer_feature(&mut out, inventory, i + 1, offer)?;
+            offer_feature(&mut out, inventory, i + 1, offer, coordsys)?;
         }
         out.extend_from_slice(b"]}");
         Ok(out)
@@ -535,6 +559,7 @@ pub fn openapi_paths() -> [(String, Value); 2] {
         max_distance.clone(),
         available_on.clone(),
         limit.clone(),
+        coordsys_parameter(),
     ];
     let space = vec![
         parameter("min_area_m2", "Total area of an offer at least this, m².", &number("m²")),
@@ -560,6 +585,7 @@ pub fn openapi_paths() -> [(String, Value); 2] {
         parameter("fire_class", "Fire classes of the building (GB 50016).", &code_list(&fire_classes)),
         max_distance,
         limit,
+        coordsys_parameter(),
     ];
     [
         (

@@ -1,4 +1,4 @@
-//! Collections: one per inventory layer, with metadata, JSON Schema and queryables.
+//! Collections: one per inventory layer, with metadata, JSON Schema, queryables and sortables.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::format::Format;
 use crate::link::{Base, GEOJSON, HTML, JSON, Link, SCHEMA};
-use crate::query::Params;
+use crate::query::{self, Params};
 use crate::{AppState, Snapshot, html};
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -79,6 +79,12 @@ pub fn collection_json(base: &Base, snapshot: &Snapshot, layer: Layer) -> Value 
             SCHEMA,
             "Properties to filter on",
         ),
+        Link::new(
+            format!("{url}/sortables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/sortables",
+            SCHEMA,
+            "Properties to sort by",
+        ),
     ];
     let mut doc = json!({
         "id": id,
@@ -88,6 +94,10 @@ pub fn collection_json(base: &Base, snapshot: &Snapshot, layer: Layer) -> Value 
         "crs": [CRS84],
         "links": links,
     });
+    if let Some(name) = query::temporal_property(layer) {
+        // The date property `datetime` filters on.
+        doc["temporalProperty"] = json!(name);
+    }
     if let Some(b) = extent(snapshot, layer) {
         doc["extent"] = json!({ "spatial": { "bbox": [[b.min_lon, b.min_lat, b.max_lon, b.max_lat]], "crs": CRS84 } });
     }
@@ -166,18 +176,38 @@ fn geometry_schema(layer: Layer) -> Option<Value> {
     Some(json!({ "format": format, "x-ogc-role": "primary-geometry" }))
 }
 
-fn schema_document(base: &Base, layer: Layer, queryables_only: bool) -> Value {
+/// Which JSON Schema document of a collection to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Document {
+    Schema,
+    Queryables,
+    Sortables,
+}
+
+fn schema_document(base: &Base, layer: Layer, document: Document) -> Value {
     let mut properties = serde_json::Map::new();
-    if let Some(g) = geometry_schema(layer) {
+    if document != Document::Sortables
+        && let Some(g) = geometry_schema(layer)
+    {
         properties.insert("geometry".into(), g);
     }
-    if !queryables_only {
+    if document == Document::Schema {
         properties.insert("id".into(), json!({ "type": "integer", "title": "Feature id", "x-ogc-role": "id" }));
     }
-    for p in schema(layer).iter().filter(|p| p.queryable || !queryables_only) {
+    let wanted = |p: &PropertySpec| match document {
+        Document::Schema => true,
+        Document::Queryables => p.queryable,
+        Document::Sortables => !p.array,
+    };
+    for p in schema(layer).iter().filter(|p| wanted(p)) {
         properties.insert(p.name.into(), property_schema(p));
     }
-    let kind = if queryables_only { "queryables" } else { "schema" };
+    let queryables_only = document != Document::Schema;
+    let kind = match document {
+        Document::Schema => "schema",
+        Document::Queryables => "queryables",
+        Document::Sortables => "sortables",
+    };
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{}/collections/{}/{kind}", base.0, layer.code()),
@@ -195,7 +225,7 @@ pub async fn get_schema(
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     Params::parse(raw.as_deref()).only(&["f"])?;
-    Ok(html::typed_json(&schema_document(&base, layer, false), SCHEMA))
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Schema), SCHEMA))
 }
 
 pub async fn get_queryables(
@@ -205,5 +235,15 @@ pub async fn get_queryables(
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     Params::parse(raw.as_deref()).only(&["f"])?;
-    Ok(html::typed_json(&schema_document(&base, layer, true), SCHEMA))
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Queryables), SCHEMA))
+}
+
+pub async fn get_sortables(
+    base: Base,
+    Path(collection_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = layer_of(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&["f"])?;
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Sortables), SCHEMA))
 }

@@ -42,6 +42,9 @@ pub enum ApiError {
     IdempotencyKeyReused(String),
     #[error("this server has no store to write to; it serves reads only")]
     ReadOnly,
+    /// The database cannot be reached: reads go on from memory, writes are refused until it is back.
+    #[error("the database cannot be reached; reads are still served, retry the write later")]
+    StoreUnavailable,
     /// A bug or an outside failure. The detail goes to the log, never to the client.
     #[error("internal error")]
     Internal(String),
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unprocessable(_) | ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::ReadOnly => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::ReadOnly | ApiError::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -90,6 +93,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::IdempotencyKeyReused(_) => "idempotency-key-reused",
             ApiError::ReadOnly => "read-only",
+            ApiError::StoreUnavailable => "store-unavailable",
             ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::Internal(_) => "internal",
         }
@@ -99,6 +103,9 @@ impl ApiError {
         ApiError::InvalidParameter { name: name.to_owned(), reason: reason.into() }
     }
 }
+
+/// How long a client should wait before retrying a write the database was not there for, in seconds.
+const RETRY_AFTER_SECONDS: &str = "5";
 
 /// RFC 9457 problem details, plus our `code`.
 #[derive(Debug, Serialize)]
@@ -130,6 +137,9 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(problem)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if matches!(self, ApiError::StoreUnavailable) {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

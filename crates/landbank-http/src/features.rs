@@ -10,13 +10,15 @@ use landbank_geojson::{GeometryRef, RecordRef, record, records, schema, write_fe
 use landbank_inventory::{BBox, Inventory, Layer};
 
 use crate::collection::{layer_of, title};
+use crate::coordsys::{CoordSys, feature_in};
 use crate::error::ApiError;
 use crate::format::Format;
 use crate::link::{Base, GEOJSON, HTML, JSON, Link};
-use crate::query::{self, Params, PropertyFilter};
+use crate::query::{self, DateRange, Params, PropertyFilter, SortKey};
 use crate::{AppState, html};
 
-const ITEMS_PARAMETERS: [&str; 5] = ["f", "bbox", "bbox-crs", "limit", "offset"];
+const ITEMS_PARAMETERS: [&str; 9] =
+    ["f", "bbox", "bbox-crs", "limit", "offset", "sortby", "properties", "datetime", "coordsys"];
 
 /// One page of matching features and what is needed to link to the others.
 pub struct Page<'a> {
@@ -47,9 +49,13 @@ pub async fn list_items(
             queryables.clone().find(|p| p.name == name).map(|p| PropertyFilter::parse(p, value))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let criteria =
+        Criteria { bbox, filters, sortby: query::sortby(&params, layer)?, datetime: query::datetime(&params, layer)? };
+    let properties = query::properties(&params, layer)?;
+    let coordsys = CoordSys::parse(&params)?;
 
     let snapshot = state.snapshot();
-    let page = select(&snapshot.inventory, layer, bbox, &filters, offset, limit);
+    let page = select(&snapshot.inventory, layer, &criteria, offset, limit);
     let url = format!("{}/collections/{}/items", base.0, layer.code());
     let mut links = vec![
         Link::new(format!("{url}?{}", params.with("f", "json")), "self", GEOJSON, "This page"),
@@ -70,7 +76,8 @@ pub async fn list_items(
     match format {
         Format::Html => Ok(html::items(&base, &snapshot.inventory, layer, &page, &links).into_response()),
         Format::Json => {
-            let body = feature_collection(&snapshot.inventory, &page, &links)
+            let output = Output { properties: properties.as_deref(), coordsys };
+            let body = feature_collection(&snapshot.inventory, &page, &links, output)
                 .map_err(|e| ApiError::Internal(format!("writing features: {e}")))?;
             let mut response = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
             let link_header = links
@@ -89,25 +96,85 @@ pub async fn list_items(
     }
 }
 
-/// The matching records in id order, counted exactly, and the requested page of them.
+/// What selects and orders the features of a collection.
+#[derive(Debug, Default)]
+pub struct Criteria {
+    pub bbox: Option<BBox>,
+    pub filters: Vec<PropertyFilter>,
+    /// Sort keys, most significant first; ties (and an empty list) fall back to id order.
+    pub sortby: Vec<SortKey>,
+    pub datetime: Option<DateRange>,
+}
+
+/// How features are written: which properties, in which coordinate system.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'p> {
+    pub properties: Option<&'p [&'p str]>,
+    pub coordsys: CoordSys,
+}
+
+/// The matching records in `sortby` order (else id order), counted exactly, and the requested page of them.
 pub fn select<'a>(
     inventory: &'a Inventory,
     layer: Layer,
-    bbox: Option<BBox>,
-    filters: &[PropertyFilter],
+    criteria: &Criteria,
     offset: usize,
     limit: usize,
 ) -> Page<'a> {
-    let keep = |r: &RecordRef<'a>| filters.iter().all(|f| f.matches(r.property(inventory, f.name).as_ref()));
-    let Some(bbox) = bbox else {
+    let keep = |r: &RecordRef<'a>| {
+        criteria.filters.iter().all(|f| f.matches(r.property(inventory, f.name).as_ref()))
+            && criteria.datetime.is_none_or(|d| d.matches(r.property(inventory, d.name).as_ref()))
+    };
+    if !criteria.sortby.is_empty() {
+        let hits = match criteria.bbox {
+            Some(bbox) => in_bbox(inventory, layer, bbox).into_iter().filter(keep).collect(),
+            None => records(inventory, layer).filter(keep).collect(),
+        };
+        return sorted(inventory, hits, &criteria.sortby, offset, limit);
+    }
+    let Some(bbox) = criteria.bbox else {
         // Records come in id order already: count, then take the page, with no list of matches in between.
         let matched = records(inventory, layer).filter(keep).count();
         let page = records(inventory, layer).filter(keep).skip(offset).take(limit).collect();
         return Page { records: page, matched, offset };
     };
-    let mut hits: Vec<RecordRef<'a>> = match layer {
-        Layer::Parcels => inventory.parcels_in_bbox(bbox).map(RecordRef::Parcel).filter(keep).collect(),
-        Layer::Buildings => inventory.buildings_in_bbox(bbox).map(RecordRef::Building).filter(keep).collect(),
+    let mut hits: Vec<RecordRef<'a>> = in_bbox(inventory, layer, bbox).into_iter().filter(keep).collect();
+    hits.sort_unstable_by_key(|r| r.id());
+    let matched = hits.len();
+    let records = hits.into_iter().skip(offset).take(limit).collect();
+    Page { records, matched, offset }
+}
+
+/// Sorts by the keys (then id), keeping each record's key values so they are read once.
+fn sorted<'a>(
+    inventory: &'a Inventory,
+    hits: Vec<RecordRef<'a>>,
+    sortby: &[SortKey],
+    offset: usize,
+    limit: usize,
+) -> Page<'a> {
+    let mut keyed: Vec<_> = hits
+        .into_iter()
+        .map(|r| (sortby.iter().map(|k| r.property(inventory, k.name)).collect::<Vec<_>>(), r))
+        .collect();
+    keyed.sort_by(|(a, ra), (b, rb)| {
+        sortby
+            .iter()
+            .zip(a.iter().zip(b))
+            .map(|(k, (x, y))| query::compare(x.as_ref(), y.as_ref(), k.descending))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| ra.id().cmp(&rb.id()))
+    });
+    let matched = keyed.len();
+    let records = keyed.into_iter().skip(offset).take(limit).map(|(_, r)| r).collect();
+    Page { records, matched, offset }
+}
+
+/// The records of a layer whose geometry meets `bbox`, in no particular order.
+fn in_bbox(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<RecordRef<'_>> {
+    match layer {
+        Layer::Parcels => inventory.parcels_in_bbox(bbox).map(RecordRef::Parcel).collect(),
+        Layer::Buildings => inventory.buildings_in_bbox(bbox).map(RecordRef::Building).collect(),
         Layer::Zones | Layer::Units | Layer::Projects | Layer::Pois => {
             let rect = bbox.to_rect();
             records(inventory, layer)
@@ -116,17 +183,17 @@ pub fn select<'a>(
                     Some(GeometryRef::Other(g)) => g.intersects(&rect),
                     None => false,
                 })
-                .filter(keep)
                 .collect()
         }
-    };
-    hits.sort_unstable_by_key(|r| r.id());
-    let matched = hits.len();
-    let records = hits.into_iter().skip(offset).take(limit).collect();
-    Page { records, matched, offset }
+    }
 }
 
-fn feature_collection(inventory: &Inventory, page: &Page<'_>, links: &[Link]) -> std::io::Result<Vec<u8>> {
+fn feature_collection(
+    inventory: &Inventory,
+    page: &Page<'_>,
+    links: &[Link],
+    output: Output<'_>,
+) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(512 + page.records.len() * 1_200);
     write!(
         out,
@@ -140,7 +207,7 @@ fn feature_collection(inventory: &Inventory, page: &Page<'_>, links: &[Link]) ->
         if i > 0 {
             out.push(b',');
         }
-        write_feature(&mut out, inventory, *record, None)?;
+        write_one(&mut out, inventory, *record, output)?;
     }
     out.extend_from_slice(b"]}");
     Ok(out)
@@ -155,8 +222,10 @@ pub async fn get_item(
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     let params = Params::parse(raw.as_deref());
-    params.only(&["f"])?;
+    params.only(&["f", "properties", "coordsys"])?;
     let format = Format::negotiate(params.get("f"), &headers)?;
+    let properties = query::properties(&params, layer)?;
+    let output = Output { properties: properties.as_deref(), coordsys: CoordSys::parse(&params)? };
     let snapshot = state.snapshot();
     let inventory = &snapshot.inventory;
     let found = feature_id.parse::<i64>().ok().and_then(|id| record(inventory, layer, id));
@@ -173,7 +242,7 @@ pub async fn get_item(
         Format::Html => Ok(html::item(inventory, found, &links).into_response()),
         Format::Json => {
             let mut out = Vec::with_capacity(2_048);
-            write_feature(&mut out, inventory, found, None)
+            write_one(&mut out, inventory, found, output)
                 .and_then(|()| {
                     // Close the feature with its links: replace the final `}` of the written object.
                     out.pop();
@@ -186,4 +255,20 @@ pub async fn get_item(
             Ok(([(header::CONTENT_TYPE, GEOJSON)], out).into_response())
         }
     }
+}
+
+/// Writes one feature with the chosen properties, in the chosen coordinate system.
+fn write_one(
+    out: &mut Vec<u8>,
+    inventory: &Inventory,
+    record: RecordRef<'_>,
+    output: Output<'_>,
+) -> std::io::Result<()> {
+    if output.coordsys == CoordSys::Wgs84 {
+        return write_feature(out, inventory, record, output.properties);
+    }
+    let mut feature = Vec::with_capacity(1_200);
+    write_feature(&mut feature, inventory, record, output.properties)?;
+    out.extend_from_slice(&feature_in(output.coordsys, inventory, record, feature));
+    Ok(())
 }

@@ -28,7 +28,7 @@ impl Format {
     }
 }
 
-fn preferred(accept: &str) -> Format {
+pub(crate) fn preferred(accept: &str) -> Format {
     let mut best = (Format::Json, -1.0_f32);
     for range in accept.split(',') {
         let mut parts = range.split(';').map(str::trim);

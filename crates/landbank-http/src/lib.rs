@@ -4,9 +4,12 @@
 //! serves it with `axum::serve`.
 
 mod availability;
+mod cache;
 mod collection;
+mod coordsys;
 mod error;
 mod features;
+mod feed;
 mod format;
 mod html;
 mod landing;
@@ -33,6 +36,7 @@ use tower_http::cors::CorsLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use feed::spawn_follower;
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use reservation::{expire_now, spawn_expiry};
 use write::Writer;
@@ -46,6 +50,8 @@ pub struct Snapshot {
     extents: [Option<BBox>; 6],
     /// Vector tiles drawn from this snapshot; a new snapshot starts with an empty cache.
     tiles: tile::TileCache,
+    /// Names this snapshot in `ETag`s; never the same for two snapshots (see [`cache`]).
+    version: String,
 }
 
 impl Snapshot {
@@ -54,7 +60,7 @@ impl Snapshot {
         let extents = collection::COLLECTIONS.map(|layer| {
             landbank_geojson::records(&inventory, layer).filter_map(|r| r.bbox(&inventory)).reduce(BBox::union)
         });
-        Snapshot { inventory, statistics, extents, tiles: tile::TileCache::default() }
+        Snapshot { inventory, statistics, extents, tiles: tile::TileCache::default(), version: cache::new_version() }
     }
 }
 
@@ -113,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/collections/{collection_id}", get(collection::get_collection))
         .route("/collections/{collection_id}/queryables", get(collection::get_queryables))
         .route("/collections/{collection_id}/schema", get(collection::get_schema))
+        .route("/collections/{collection_id}/sortables", get(collection::get_sortables))
         .route("/collections/{collection_id}/items", get(features::list_items))
         .route("/collections/{collection_id}/items/{feature_id}", get(features::get_item))
         .route("/collections/{collection_id}/tiles/WebMercatorQuad/tilejson.json", get(tile::get_collection_tilejson))
@@ -135,9 +142,11 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/idle-land", get(report::get_idle_land_report))
         .route("/stats", get(stats::get_stats))
         .route("/health", get(landing::health))
+        .route("/ready", get(feed::get_ready))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(write::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::conditional))
         .layer(CompressionLayer::new())
         .layer(CorsLayer::permissive())
         .layer(TraceLayer::new_for_http())

@@ -41,6 +41,13 @@ fn operation(id: &str, summary: &str, tag: &str, parameters: &[Value], ok: &str,
     json!({ "get": { "operationId": id, "summary": summary, "tags": [tag], "parameters": parameters, "responses": responses(ok, media) } })
 }
 
+/// `properties`: the schema properties to write.
+fn properties_parameter(layer: Layer) -> Value {
+    json!({ "name": "properties", "in": "query", "required": false, "style": "form", "explode": false,
+            "description": "Only these properties are written (the geometry always is).",
+            "schema": { "type": "array", "items": { "type": "string", "enum": schema(layer).iter().map(|p| p.name).collect::<Vec<_>>() } } })
+}
+
 fn items_parameters(layer: Layer) -> Vec<Value> {
     let mut parameters = vec![
         json!({ "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
@@ -54,7 +61,18 @@ fn items_parameters(layer: Layer) -> Vec<Value> {
         json!({ "name": "offset", "in": "query", "required": false, "description": "Position of the first item (the `next` links carry it).",
                 "schema": { "type": "integer", "minimum": 0, "default": 0 } }),
         f_parameter(),
+        json!({ "name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
+                "description": "Sort keys, most significant first: `-` descending, `+` or nothing ascending (e.g. `-area_mu,plot_no`); see /sortables. Ties and nulls: id order, nulls last.",
+                "schema": { "type": "array", "items": { "type": "string",
+                    "enum": crate::query::sortables(layer).flat_map(|p| [p.name.to_owned(), format!("-{}", p.name)]).collect::<Vec<_>>() } } }),
+        properties_parameter(layer),
+        crate::coordsys::coordsys_parameter(),
     ];
+    if let Some(name) = crate::query::temporal_property(layer) {
+        parameters.push(json!({ "name": "datetime", "in": "query", "required": false,
+            "description": format!("Only features whose `{name}` lies at the RFC 3339 instant (its UTC day) or in the interval `a/b`, `../b`, `a/..` (ends included)."),
+            "schema": { "type": "string" } }));
+    }
     for p in schema(layer).iter().filter(|p| p.queryable) {
         parameters.push(json!({ "name": p.name, "in": "query", "required": false, "style": "form", "explode": false,
                                 "description": format!("Only features whose `{}` equals the value.", p.name),
@@ -130,7 +148,7 @@ pub fn document(base: &Base) -> Value {
                 &format!("get_{id}_feature"),
                 &format!("One feature of {id}"),
                 tag,
-                &[feature_id, f_parameter()],
+                &[feature_id, f_parameter(), properties_parameter(layer), crate::coordsys::coordsys_parameter()],
                 "The feature",
                 "application/geo+json",
             ),
@@ -140,6 +158,17 @@ pub fn document(base: &Base) -> Value {
             operation(
                 &format!("get_{id}_queryables"),
                 &format!("Properties of {id} to filter on"),
+                tag,
+                &[f_parameter()],
+                "JSON Schema",
+                "application/schema+json",
+            ),
+        );
+        paths.insert(
+            format!("/collections/{id}/sortables"),
+            operation(
+                &format!("get_{id}_sortables"),
+                &format!("Properties of {id} to sort by"),
                 tag,
                 &[f_parameter()],
                 "JSON Schema",
@@ -190,6 +219,9 @@ pub fn document(base: &Base) -> Value {
     );
     paths.insert("/health".into(), json!({ "get": { "operationId": "getHealth", "summary": "Liveness", "tags": ["Operations"],
         "responses": { "200": { "description": "The service runs", "content": { "application/json": { "schema": { "type": "object" } } } } } } }));
+    paths.insert("/ready".into(), json!({ "get": { "operationId": "getReady", "summary": "Readiness: the store answers; how far behind the change feed this node is", "tags": ["Operations"],
+        "responses": { "200": { "description": "Ready (`applied_sequence`, `store_sequence`, `behind` on PostGIS)", "content": { "application/json": { "schema": { "type": "object" } } } },
+                       "503": { "description": "The database does not answer", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } } } } }));
 
     json!({
         "openapi": "3.0.3",

@@ -1,7 +1,9 @@
 //! Query strings: every parameter is known, given once and well formed, or the request is refused with a 400.
 
-use landbank_geojson::{PropertySpec, PropertyType, PropertyValue};
-use landbank_inventory::{BBox, Date};
+use std::cmp::Ordering;
+
+use landbank_geojson::{PropertySpec, PropertyType, PropertyValue, schema};
+use landbank_inventory::{BBox, Date, Layer};
 
 use crate::error::ApiError;
 
@@ -175,6 +177,151 @@ impl PropertyFilter {
             _ => false,
         }
     }
+}
+
+/// One `sortby` key: a schema property, ascending unless written with a `-` prefix.
+#[derive(Debug, Clone, Copy)]
+pub struct SortKey {
+    pub name: &'static str,
+    pub descending: bool,
+}
+
+/// `sortby=-area_mu,plot_no`: schema properties that hold one value each (`+` or no prefix ascending, `-`
+/// descending). Unknown names are a 400 naming them.
+pub fn sortby(params: &Params, layer: Layer) -> Result<Vec<SortKey>, ApiError> {
+    let Some(raw) = params.get("sortby") else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(|key| {
+            // A literal `+` arrives as a space after form decoding.
+            let key = key.trim_start_matches([' ', '+']);
+            let (descending, name) = match key.strip_prefix('-') {
+                Some(name) => (true, name),
+                None => (false, key),
+            };
+            let spec = sortables(layer).find(|p| p.name == name).ok_or_else(|| {
+                let known = sortables(layer).map(|p| p.name).collect::<Vec<_>>().join(", ");
+                ApiError::invalid(
+                    "sortby",
+                    format!("`{name}` is not a sortable property of {}; use one of: {known}", layer.code()),
+                )
+            })?;
+            Ok(SortKey { name: spec.name, descending })
+        })
+        .collect()
+}
+
+/// The properties a layer can be sorted by: those with one value per feature.
+pub fn sortables(layer: Layer) -> impl Iterator<Item = &'static PropertySpec> + Clone {
+    schema(layer).iter().filter(|p| !p.array)
+}
+
+/// Orders two property values of the same property; `null` (or a missing value) sorts after every value.
+pub fn compare(a: Option<&PropertyValue<'_>>, b: Option<&PropertyValue<'_>>, descending: bool) -> Ordering {
+    let a = a.filter(|v| !matches!(v, PropertyValue::Null));
+    let b = b.filter(|v| !matches!(v, PropertyValue::Null));
+    let (a, b) = match (a, b) {
+        (None, None) => return Ordering::Equal,
+        (None, Some(_)) => return Ordering::Greater,
+        (Some(_), None) => return Ordering::Less,
+        (Some(a), Some(b)) => (a, b),
+    };
+    #[allow(clippy::cast_precision_loss, reason = "integer properties are far below 2^52")]
+    let order = match (a, b) {
+        (PropertyValue::Integer(x), PropertyValue::Integer(y)) => x.cmp(y),
+        (PropertyValue::Number(x), PropertyValue::Number(y)) => x.total_cmp(y),
+        (PropertyValue::Integer(x), PropertyValue::Number(y)) => (*x as f64).total_cmp(y),
+        (PropertyValue::Number(x), PropertyValue::Integer(y)) => x.total_cmp(&(*y as f64)),
+        (PropertyValue::String(x), PropertyValue::String(y)) => x.cmp(y),
+        (PropertyValue::Text(x), PropertyValue::Text(y)) => x.cmp(y),
+        (PropertyValue::String(x), PropertyValue::Text(y)) => (*x).cmp(y.as_str()),
+        (PropertyValue::Text(x), PropertyValue::String(y)) => x.as_str().cmp(y),
+        (PropertyValue::Boolean(x), PropertyValue::Boolean(y)) => x.cmp(y),
+        (PropertyValue::Date(x), PropertyValue::Date(y)) => x.cmp(y),
+        (PropertyValue::Strings(x), PropertyValue::Strings(y)) => x.cmp(y),
+        (PropertyValue::Integers(x), PropertyValue::Integers(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    };
+    if descending { order.reverse() } else { order }
+}
+
+/// `properties=a,b`: the schema properties to write (an empty value writes none); unknown names are a 400.
+pub fn properties(params: &Params, layer: Layer) -> Result<Option<Vec<&'static str>>, ApiError> {
+    let Some(raw) = params.get("properties") else { return Ok(None) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            schema(layer).iter().find(|p| p.name == name).map(|p| p.name).ok_or_else(|| {
+                ApiError::invalid("properties", format!("`{name}` is not a property of {}", layer.code()))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// The date property `datetime` applies to in each layer, if it has one.
+pub fn temporal_property(layer: Layer) -> Option<&'static str> {
+    match layer {
+        Layer::Parcels | Layer::Units => Some("available_from"),
+        Layer::Projects => Some("signed_date"),
+        Layer::Buildings => Some("completion_date"),
+        Layer::Zones | Layer::Pois => None,
+    }
+}
+
+/// A `datetime` instant or closed interval on a layer's date property, in whole UTC days, ends included.
+#[derive(Debug, Clone, Copy)]
+pub struct DateRange {
+    pub name: &'static str,
+    start: Option<Date>,
+    end: Option<Date>,
+}
+
+impl DateRange {
+    /// Whether a record's date lies in the range; a record without a date never does.
+    pub fn matches(&self, value: Option<&PropertyValue<'_>>) -> bool {
+        let Some(PropertyValue::Date(d)) = value else { return false };
+        self.start.is_none_or(|s| s <= *d) && self.end.is_none_or(|e| *d <= e)
+    }
+}
+
+/// `datetime`: an RFC 3339 date or date-time, or an interval `a/b`, `../b`, `a/..` (an empty end is open too).
+pub fn datetime(params: &Params, layer: Layer) -> Result<Option<DateRange>, ApiError> {
+    let Some(raw) = params.get("datetime") else { return Ok(None) };
+    let Some(name) = temporal_property(layer) else {
+        return Err(ApiError::invalid(
+            "datetime",
+            format!("collection `{}` has no temporal property to filter on", layer.code()),
+        ));
+    };
+    let day = |text: &str| -> Result<Option<Date>, ApiError> {
+        if text.is_empty() || text == ".." {
+            return Ok(None);
+        }
+        if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+            return Ok(Some(instant.to_zoned(jiff::tz::TimeZone::UTC).date()));
+        }
+        match text.parse::<Date>() {
+            Ok(date) if text.len() == 10 => Ok(Some(date)),
+            _ => Err(ApiError::invalid(
+                "datetime",
+                format!("`{text}` is not an RFC 3339 date (2026-01-31) or date-time (2026-01-31T08:00:00Z)"),
+            )),
+        }
+    };
+    let Some((a, b)) = raw.split_once('/') else {
+        let Some(at) = day(raw)? else {
+            return Err(ApiError::invalid("datetime", "an instant must be a date or date-time, not `..`"));
+        };
+        return Ok(Some(DateRange { name, start: Some(at), end: Some(at) }));
+    };
+    let (start, end) = (day(a)?, day(b)?);
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        return Err(ApiError::invalid("datetime", format!("`{raw}` ends before it starts")));
+    }
+    Ok(Some(DateRange { name, start, end }))
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! the store refuses a double booking even if two nodes race (a unique index on active holds in the GeoPackage, an
 //! exclusion constraint in PostGIS).
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -28,15 +30,26 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 #[derive(Debug)]
 pub struct Writer {
     store: Store,
-    /// Held from planning a write to installing its snapshot; owned, so that the commit task can keep it.
-    turn: Arc<tokio::sync::Mutex<()>>,
+    /// Held from planning a write to installing its snapshot; owned, so that the commit task can keep it. The
+    /// change-feed follower takes it too, so that changes from other nodes and this node's writes take turns.
+    pub(crate) turn: Arc<tokio::sync::Mutex<()>>,
     tokens: Vec<(String, String)>,
+    /// The sequence number of the last event of the change feed this node's snapshot includes.
+    pub(crate) applied: AtomicI64,
+    /// Sequence numbers of events this node committed (and so applied) that the follower has not passed yet.
+    pub(crate) own: Mutex<BTreeSet<i64>>,
 }
 
 impl Writer {
     /// A writer over `store`, accepting the given `(name, secret)` bearer tokens.
     pub fn new(store: Store, tokens: Vec<(String, String)>) -> Writer {
-        Writer { store, turn: Arc::new(tokio::sync::Mutex::new(())), tokens }
+        Writer {
+            store,
+            turn: Arc::new(tokio::sync::Mutex::new(())),
+            tokens,
+            applied: AtomicI64::new(0),
+            own: Mutex::new(BTreeSet::new()),
+        }
     }
 
     /// The store writes commit to (a GeoPackage on the blocking pool, or PostGIS).
@@ -48,6 +61,10 @@ impl Writer {
 pub(crate) fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::Conflict { reason } => ApiError::Conflict(reason),
+        e if e.is_unavailable() => {
+            tracing::warn!(error = %e, source = ?std::error::Error::source(&e), "the store is unavailable");
+            ApiError::StoreUnavailable
+        }
         other => ApiError::Internal(format!("store: {other}: {:?}", std::error::Error::source(&other))),
     }
 }
@@ -230,7 +247,18 @@ pub async fn commit(
                 after: e.after.as_deref(),
             })
             .collect();
-        store.commit(&change, &events, idempotent.as_ref()).await.map_err(store_error)?;
+        let sequences = store.commit(&change, &events, idempotent.as_ref()).await.map_err(store_error)?;
+        if let Some(writer) = &state.writer {
+            if let Store::PostGis(_) = writer.store {
+                // The change feed brings these back; the follower skips them and moves past them.
+                let mut own = writer.own.lock().unwrap_or_else(PoisonError::into_inner);
+                let applied = writer.applied.load(Ordering::SeqCst);
+                own.extend(sequences.into_iter().filter(|s| *s > applied));
+            } else if let Some(last) = sequences.last() {
+                // A GeoPackage has one writer, this node: its log is what it applied.
+                writer.applied.fetch_max(*last, Ordering::SeqCst);
+            }
+        }
         state.install(Snapshot::new(next));
         drop(turn);
         Ok::<(), ApiError>(())

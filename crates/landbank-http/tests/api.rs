@@ -287,6 +287,7 @@ async fn every_endpoint_refuses_an_unknown_parameter() {
         "/collections/parcels/schema".to_owned(),
         "/stats".to_owned(),
         "/health".to_owned(),
+        "/ready".to_owned(),
     ];
     for endpoint in endpoints {
         let ok = get(&endpoint).await;

@@ -2,6 +2,25 @@
 
 use std::path::PathBuf;
 
+impl StoreError {
+    /// Whether the database could not be reached (refused or lost connection, server shutting down): the
+    /// operation may succeed when it is retried later, unlike a refused statement.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Connect(_) => true,
+            StoreError::Postgres(e) => {
+                e.is_closed()
+                    || e.code().is_some_and(|c| {
+                        let code = c.code();
+                        code.starts_with("08") || code.starts_with("57P") || code == "55000"
+                    })
+                    || std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<std::io::Error>)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -205,6 +205,11 @@ impl GeoPackage {
         event::after(&self.conn, after_sequence, limit)
     }
 
+    /// The highest sequence number of the event log, `0` when it is empty.
+    pub fn last_sequence(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("select coalesce(max(sequence), 0) from event", [], |r| r.get(0))?)
+    }
+
     /// Checks that the file answers a query.
     pub fn ping(&self) -> Result<(), StoreError> {
         self.conn.query_row("select 1", [], |_| Ok(()))?;

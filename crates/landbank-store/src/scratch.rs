@@ -68,6 +68,12 @@ impl ScratchDatabase {
         &self.url
     }
 
+    /// Runs statements through the server's admin connection (not this database), e.g. to refuse connections
+    /// to it for a while: `alter database <name> with allow_connections false`.
+    pub fn run_as_admin(&self, sql: &str) -> Result<(), StoreError> {
+        run(&self.admin_url, sql.to_owned())
+    }
+
     /// The database's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -76,6 +82,7 @@ impl ScratchDatabase {
 
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
+        // A test may have left it refusing connections; `drop … with (force)` works either way.
         if let Err(e) = run(&self.admin_url, format!("drop database if exists {} with (force)", self.name)) {
             eprintln!("warning: cannot drop test database {}: {}", self.name, chain(&e));
         }

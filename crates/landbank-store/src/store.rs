@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use landbank_inventory::{Change, InventoryParts, Layer};
 
-use crate::{Event, GeoPackage, Idempotent, NewEvent, PostGis, StoreError};
+use crate::{Event, GeoPackage, Idempotent, NewEvent, Notifications, PostGis, StoreError};
 
 /// How many events `copy` moves per transaction.
 const COPY_BATCH: usize = 10_000;
@@ -72,6 +72,40 @@ pub struct Copied {
     pub reservations: usize,
     pub allocations: usize,
     pub events: usize,
+}
+
+/// The records a batch of events is about, by layer: what a node that follows the change feed reloads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordIds {
+    pub parcels: Vec<i64>,
+    pub units: Vec<i64>,
+    pub projects: Vec<i64>,
+    pub reservations: Vec<i64>,
+    pub allocations: Vec<i64>,
+}
+
+impl RecordIds {
+    /// The records `events` changed, each once; `None` when an event is about a whole layer (an import) or a
+    /// layer a change cannot carry, so that only reloading everything brings a node up to date.
+    pub fn of(events: &[Event]) -> Option<RecordIds> {
+        let mut ids = RecordIds::default();
+        for e in events {
+            let list = match e.layer.as_str() {
+                "parcels" => &mut ids.parcels,
+                "units" => &mut ids.units,
+                "projects" => &mut ids.projects,
+                "reservations" => &mut ids.reservations,
+                "allocations" => &mut ids.allocations,
+                _ => return None,
+            };
+            list.push(e.record_id?);
+        }
+        for list in [&mut ids.parcels, &mut ids.units, &mut ids.projects, &mut ids.reservations, &mut ids.allocations] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Some(ids)
+    }
 }
 
 /// A durable inventory: the embedded GeoPackage or a shared PostGIS database. Cheap to clone: clones share the
@@ -304,6 +338,47 @@ impl Store {
         }
     }
 
+    /// The highest sequence number of the event log, `0` when it is empty.
+    pub async fn last_sequence(&self) -> Result<i64, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, |g| g.last_sequence()).await,
+            Store::PostGis(db) => db.last_sequence().await,
+        }
+    }
+
+    /// The current state of the given records, as a change that upserts them; ids that do not exist are left
+    /// out. Used by nodes that follow the change feed of a shared database.
+    pub async fn records(&self, ids: &RecordIds) -> Result<Change, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => {
+                let parts = blocking(gpkg, |g| g.load()).await?;
+                Ok(Change {
+                    parcels: parts.parcels.into_iter().filter(|r| ids.parcels.contains(&r.id.0)).collect(),
+                    units: parts.units.into_iter().filter(|r| ids.units.contains(&r.id.0)).collect(),
+                    projects: parts.projects.into_iter().filter(|r| ids.projects.contains(&r.id.0)).collect(),
+                    reservations: parts
+                        .reservations
+                        .into_iter()
+                        .filter(|r| ids.reservations.contains(&r.id.0))
+                        .collect(),
+                    allocations: parts.allocations.into_iter().filter(|r| ids.allocations.contains(&r.id.0)).collect(),
+                    lineage: Vec::new(),
+                    kind: "follow",
+                })
+            }
+            Store::PostGis(db) => db.records(ids).await,
+        }
+    }
+
+    /// A connection that listens to the change feed of a shared database; `None` for a GeoPackage, which one
+    /// node alone writes.
+    pub async fn listen(&self) -> Result<Option<Notifications>, StoreError> {
+        match self {
+            Store::GeoPackage(_) => Ok(None),
+            Store::PostGis(db) => db.listen().await.map(Some),
+        }
+    }
+
     /// Appends events exactly as another store recorded them, sequence numbers included.
     pub async fn restore_events(&self, events: Vec<Event>) -> Result<(), StoreError> {
         match self {
@@ -367,6 +442,35 @@ mod tests {
         assert!(matches!(Location::parse("postgresql://db/x"), Location::PostGis(_)));
         assert_eq!(Location::parse("park.gpkg"), Location::GeoPackage("park.gpkg".into()));
         assert_eq!(Location::parse("postgres.gpkg"), Location::GeoPackage("postgres.gpkg".into()));
+    }
+
+    fn event(sequence: i64, layer: &str, record_id: Option<i64>) -> Event {
+        Event {
+            sequence,
+            at: "2026-11-27T09:30:00Z".into(),
+            actor: "test".into(),
+            kind: "reserve".into(),
+            layer: layer.into(),
+            record_id,
+            before: None,
+            after: None,
+        }
+    }
+
+    #[test]
+    fn events_name_each_changed_record_once_and_an_import_needs_a_full_reload() {
+        let events = [
+            event(1, "parcels", Some(7)),
+            event(2, "reservations", Some(3)),
+            event(3, "parcels", Some(5)),
+            event(4, "parcels", Some(7)),
+        ];
+        let ids = RecordIds::of(&events).expect("records");
+        assert_eq!(ids.parcels, [5, 7]);
+        assert_eq!(ids.reservations, [3]);
+        assert!(ids.units.is_empty() && ids.projects.is_empty() && ids.allocations.is_empty());
+        assert_eq!(RecordIds::of(&[event(5, "units", None)]), None, "an import of a whole layer");
+        assert_eq!(RecordIds::of(&[event(6, "zones", Some(1))]), None, "a layer a change cannot carry");
     }
 
     #[test]

@@ -20,6 +20,16 @@ pub(crate) async fn lock(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The channel each commit notifies with the sequence number of its last event.
+pub(crate) const CHANNEL: &str = "landbank_events";
+
+/// Tells every node listening to the change feed that events up to `sequence` are committed; PostgreSQL
+/// delivers the notification when (and only if) the transaction commits.
+pub(crate) async fn notify(tx: &Transaction<'_>, sequence: i64) -> Result<(), StoreError> {
+    tx.execute("select pg_notify($1, $2)", &[&CHANNEL, &sequence.to_string()]).await?;
+    Ok(())
+}
+
 /// Appends an event and returns its sequence number. The caller holds the transaction and the event lock.
 pub(crate) async fn append(tx: &Transaction<'_>, event: &NewEvent<'_>) -> Result<i64, StoreError> {
     timestamp(event.at)?;

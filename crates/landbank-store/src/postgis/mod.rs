@@ -18,15 +18,15 @@ use std::pin::pin;
 use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime, Transaction};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use landbank_inventory::{Change, InventoryParts, Layer, UnitId};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::Type;
-use tokio_postgres::{IsolationLevel, NoTls, Row};
+use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls, Row};
 
 use crate::event::{Event, NewEvent, timestamp};
 use crate::row::{BUILDING, PARCEL, POI, PROJECT, Table, UNIT, ZONE};
-use crate::{Idempotent, StoreError};
+use crate::{Idempotent, RecordIds, StoreError};
 
 pub use schema::POSTGIS_SCHEMA_VERSION;
 
@@ -53,12 +53,17 @@ const CONTENT_TABLES: [&str; 9] =
 #[derive(Clone)]
 pub struct PostGis {
     pool: Pool,
+    /// The connection settings, for the dedicated connection that listens to the change feed.
+    config: std::sync::Arc<tokio_postgres::Config>,
 }
 
 impl std::fmt::Debug for PostGis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let status = self.pool.status();
-        f.debug_struct("PostGis").field("connections", &status.size).field("max", &status.max_size).finish()
+        f.debug_struct("PostGis")
+            .field("connections", &status.size)
+            .field("max", &status.max_size)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,7 +90,8 @@ impl PostGis {
         if config.get_application_name().is_none() {
             config.application_name("landbank");
         }
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager =
+            Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(Runtime::Tokio1)
@@ -93,7 +99,7 @@ impl PostGis {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(StoreError::Pool)?;
-        Ok(PostGis { pool })
+        Ok(PostGis { pool, config: std::sync::Arc::new(config) })
     }
 
     /// Applies every migration in `migrations/postgres/` that the database lacks, in one transaction under an
@@ -218,7 +224,7 @@ impl PostGis {
         let written = copy_layer(&tx, parts, layer, &versions).await?;
         let (before, after) = (format!("{{\"count\":{before}}}"), format!("{{\"count\":{written}}}"));
         event::lock(&tx).await?;
-        event::append(
+        let sequence = event::append(
             &tx,
             &NewEvent {
                 at,
@@ -231,6 +237,7 @@ impl PostGis {
             },
         )
         .await?;
+        event::notify(&tx, sequence).await?;
         tx.commit().await?;
         Ok(written)
     }
@@ -277,6 +284,9 @@ impl PostGis {
         let mut sequences = Vec::with_capacity(events.len());
         for e in events {
             sequences.push(event::append(&tx, e).await?);
+        }
+        if let Some(last) = sequences.last() {
+            event::notify(&tx, *last).await?;
         }
         if let Some(answer) = idempotent {
             let insert = tx
@@ -356,6 +366,73 @@ impl PostGis {
         Ok(())
     }
 
+    /// The highest sequence number of the event log, `0` when it is empty.
+    pub async fn last_sequence(&self) -> Result<i64, StoreError> {
+        let client = self.client().await?;
+        Ok(client.query_one("select coalesce(max(sequence), 0)::int8 from event", &[]).await?.try_get(0)?)
+    }
+
+    /// The current rows of the given parcels, units, projects, reservations and allocations, as a change that
+    /// upserts them (kind `follow`); ids that no longer exist are left out.
+    pub async fn records(&self, ids: &RecordIds) -> Result<Change, StoreError> {
+        let mut client = self.client().await?;
+        let tx =
+            client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
+        let parcels = read_ids(&tx, &PARCEL, &ids.parcels, row::decode_parcel).await?;
+        let units = read_ids(&tx, &UNIT, &ids.units, row::decode_unit).await?;
+        let mut projects = read_ids(&tx, &PROJECT, &ids.projects, row::decode_project).await?;
+        if !projects.is_empty() {
+            let wanted: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
+            for r in tx
+                .query(
+                    "select project_id, unit_id from project_unit where project_id = any($1) \
+                     order by project_id, position",
+                    &[&wanted],
+                )
+                .await?
+            {
+                let (project_id, unit_id): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+                if let Ok(slot) = projects.binary_search_by_key(&project_id, |p| p.id.0) {
+                    projects[slot].units.push(UnitId(unit_id));
+                }
+            }
+        }
+        let (mut reservations, mut allocations) = if ids.reservations.is_empty() && ids.allocations.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            holding::read(&tx).await?
+        };
+        reservations.retain(|r| ids.reservations.contains(&r.id.0));
+        allocations.retain(|a| ids.allocations.contains(&a.id.0));
+        tx.commit().await?;
+        Ok(Change { parcels, units, projects, reservations, allocations, lineage: Vec::new(), kind: "follow" })
+    }
+
+    /// Opens a connection of its own that listens to the change feed (`LISTEN landbank_events`).
+    pub async fn listen(&self) -> Result<Notifications, StoreError> {
+        let (client, mut connection) = self.config.connect(NoTls).await?;
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(message) = messages.next().await {
+                match message {
+                    Ok(AsyncMessage::Notification(n)) => {
+                        if sender.send(n.payload().parse().unwrap_or(0)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the change feed connection failed");
+                        return;
+                    }
+                }
+            }
+        });
+        client.batch_execute(&format!("listen {}", event::CHANNEL)).await?;
+        Ok(Notifications { _client: client, receiver })
+    }
+
     /// The row version of one record, `None` when the record does not exist or its layer keeps no versions
     /// (zones and points of interest).
     pub async fn row_version(&self, layer: Layer, record_id: i64) -> Result<Option<i64>, StoreError> {
@@ -367,6 +444,26 @@ impl PostGis {
         let row =
             client.query_opt(&format!("select version from {} where fid = $1", table.name), &[&record_id]).await?;
         row.map(|r| r.try_get::<_, i32>(0).map(i64::from)).transpose().map_err(Into::into)
+    }
+}
+
+/// The notifications of the change feed, on a connection of their own.
+pub struct Notifications {
+    /// Keeps the connection open; dropping it closes the connection.
+    _client: tokio_postgres::Client,
+    receiver: tokio::sync::mpsc::UnboundedReceiver<i64>,
+}
+
+impl std::fmt::Debug for Notifications {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notifications").finish_non_exhaustive()
+    }
+}
+
+impl Notifications {
+    /// The sequence number of the last event of the next commit; `None` once the connection is lost.
+    pub async fn next(&mut self) -> Option<i64> {
+        self.receiver.recv().await
     }
 }
 
@@ -388,6 +485,20 @@ async fn read<T>(
         records.push(decode(&r)?);
     }
     Ok(records)
+}
+
+/// The rows of a table with the given ids, in id order.
+async fn read_ids<T>(
+    tx: &Transaction<'_>,
+    table: &Table,
+    ids: &[i64],
+    decode: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("select {} from {} where fid = any($1) order by fid", table.columns.join(", "), table.name);
+    tx.query(&sql, &[&ids]).await?.iter().map(decode).collect()
 }
 
 /// Writes the records of one layer with binary `COPY` into a table the caller has emptied; a record whose id is in
