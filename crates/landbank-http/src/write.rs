@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::{RoundMode, Timestamp, TimestampRound, Unit};
 use landbank_geojson::{RecordRef, write_feature};
 use landbank_inventory::{Change, Inventory, Layer};
-use landbank_store::{Idempotent, NewEvent, Store, StoreError};
+use landbank_store::{Basis, Idempotent, NewEvent, Store, StoreError};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -217,6 +217,11 @@ pub async fn commit(
         .round(TimestampRound::new().smallest(Unit::Microsecond).mode(RoundMode::Trunc))
         .map_err(|e| ApiError::Internal(format!("rounding the clock: {e}")))?;
     let snapshot = state.snapshot();
+    // What this snapshot holds: the feed up to `applied`, plus this node's own commits since.
+    let basis = Basis {
+        applied: writer.applied.load(Ordering::SeqCst),
+        own: writer.own.lock().unwrap_or_else(PoisonError::into_inner).iter().copied().collect(),
+    };
     let change = plan(&snapshot.inventory, now)?;
     let mut next = snapshot.inventory.clone();
     next.apply(&change);
@@ -247,7 +252,7 @@ pub async fn commit(
                 after: e.after.as_deref(),
             })
             .collect();
-        let sequences = store.commit(&change, &events, idempotent.as_ref()).await.map_err(store_error)?;
+        let sequences = store.commit_on(&basis, &change, &events, idempotent.as_ref()).await.map_err(store_error)?;
         if let Some(writer) = &state.writer {
             if let Store::PostGis(_) = writer.store {
                 // The change feed brings these back; the follower skips them and moves past them.

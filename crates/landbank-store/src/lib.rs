@@ -32,6 +32,6 @@ pub use error::StoreError;
 pub use event::{Event, NewEvent};
 pub use function::register_sql_functions;
 pub use geopackage::GeoPackage;
-pub use postgis::{Notifications, POSTGIS_SCHEMA_VERSION, PostGis};
+pub use postgis::{Basis, Notifications, POSTGIS_SCHEMA_VERSION, PostGis};
 pub use schema::{APPLICATION_ID, GEOPACKAGE_VERSION, SCHEMA_VERSION};
 pub use store::{Copied, Location, RecordIds, Store};

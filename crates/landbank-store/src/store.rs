@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use landbank_inventory::{Change, InventoryParts, Layer};
 
-use crate::{Event, GeoPackage, Idempotent, NewEvent, Notifications, PostGis, StoreError};
+use crate::{Basis, Event, GeoPackage, Idempotent, NewEvent, Notifications, PostGis, StoreError};
 
 /// How many events `copy` moves per transaction.
 const COPY_BATCH: usize = 10_000;
@@ -308,6 +308,26 @@ impl Store {
                 .await
             }
             Store::PostGis(db) => db.commit(change, events, idempotent).await,
+        }
+    }
+
+    /// [`Store::commit`] of a change planned on `basis`: on PostGIS it is refused with
+    /// [`StoreError::Conflict`] when another node changed one of its records after the basis. A GeoPackage has
+    /// one writer, so there is nothing to check.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::commit`], and a conflict when the basis is stale for these records.
+    pub async fn commit_on(
+        &self,
+        basis: &Basis,
+        change: &Change,
+        events: &[NewEvent<'_>],
+        idempotent: Option<&Idempotent>,
+    ) -> Result<Vec<i64>, StoreError> {
+        match self {
+            Store::GeoPackage(_) => self.commit(change, events, idempotent).await,
+            Store::PostGis(db) => db.commit_on(Some(basis), change, events, idempotent).await,
         }
     }
 

@@ -7,7 +7,7 @@ mod sample;
 
 use landbank_inventory::{Availability, Change, InventoryParts, ParcelId, Target};
 use landbank_store::scratch::ScratchDatabase;
-use landbank_store::{POSTGIS_SCHEMA_VERSION, PostGis, StoreError};
+use landbank_store::{Basis, NewEvent, POSTGIS_SCHEMA_VERSION, PostGis, StoreError};
 use sample::{reservation, sample};
 use tokio_postgres::NoTls;
 
@@ -144,6 +144,49 @@ async fn a_reservation_id_taken_by_another_node_is_a_conflict_not_an_overwrite()
     let err = store.commit(&second, &[], None).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert_eq!(store.load().await.unwrap().reservations, first.reservations);
+}
+
+fn about(layer: &'static str, id: i64) -> NewEvent<'static> {
+    NewEvent {
+        at: "2026-11-27T09:00:00Z",
+        actor: "a",
+        kind: "update",
+        layer,
+        record_id: Some(id),
+        before: None,
+        after: None,
+    }
+}
+
+#[tokio::test]
+async fn a_change_planned_before_another_node_changed_its_record_is_a_conflict() {
+    let Some(db) = ScratchDatabase::from_env() else { return };
+    let store = PostGis::connect(db.url()).await.unwrap();
+    store.fill(&sample()).await.unwrap();
+    let mut parcel = sample().parcels[1].clone();
+    // Node A changes parcel 11 and logs it as event 1.
+    parcel.availability = Availability::Held;
+    let on_a = Change { parcels: vec![parcel.clone()], ..Change::default() };
+    let sequences = store.commit_on(Some(&Basis::default()), &on_a, &[about("parcels", 11)], None).await.unwrap();
+    // Node B planned a change of parcel 11 before it saw event 1: refused, nothing written.
+    parcel.availability = Availability::Retired;
+    let on_b = Change { parcels: vec![parcel.clone()], ..Change::default() };
+    let err = store.commit_on(Some(&Basis::default()), &on_b, &[about("parcels", 11)], None).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Conflict { reason } if reason.contains("parcels 11")), "{err:?}");
+    let stored = store.load().await.unwrap();
+    assert_eq!(stored.parcels.iter().find(|p| p.id.0 == 11).map(|p| p.availability), Some(Availability::Held));
+    // Once B has applied event 1 (or made it itself), the same change goes through; other records never conflict.
+    let seen = Basis { applied: sequences[0], own: Vec::new() };
+    store.commit_on(Some(&seen), &on_b, &[about("parcels", 11)], None).await.unwrap();
+    let own = Basis { applied: 0, own: vec![sequences[0]] };
+    let mut other = sample().parcels[0].clone();
+    other.availability = Availability::Held;
+    let unrelated = Change { parcels: vec![other], ..Change::default() };
+    store.commit_on(Some(&own), &unrelated, &[about("parcels", other_id(&unrelated))], None).await.unwrap();
+}
+
+fn other_id(change: &Change) -> i64 {
+    change.parcels[0].id.0
 }
 
 #[tokio::test]

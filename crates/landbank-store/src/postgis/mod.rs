@@ -257,11 +257,33 @@ impl PostGis {
         events: &[NewEvent<'_>],
         idempotent: Option<&Idempotent>,
     ) -> Result<Vec<i64>, StoreError> {
+        self.commit_on(None, change, events, idempotent).await
+    }
+
+    /// [`PostGis::commit`], refused with [`StoreError::Conflict`] when another node changed any of the records
+    /// of `change` after `basis` — the state the change was planned on. This is the optimistic version check
+    /// between nodes: the event log records every change, in commit order, under one lock.
+    ///
+    /// # Errors
+    ///
+    /// As [`PostGis::commit`], and a conflict when the basis is stale for these records.
+    pub async fn commit_on(
+        &self,
+        basis: Option<&Basis>,
+        change: &Change,
+        events: &[NewEvent<'_>],
+        idempotent: Option<&Idempotent>,
+    ) -> Result<Vec<i64>, StoreError> {
         for e in events {
             timestamp(e.at)?;
         }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        // Commits take the event lock first: the check below and the appends after it see one order of commits.
+        event::lock(&tx).await?;
+        if let Some(basis) = basis {
+            changed_since(&tx, basis, change).await?;
+        }
         upsert(&tx, &PARCEL, change.parcels.iter().map(row::parcel)).await?;
         upsert(&tx, &UNIT, change.units.iter().map(row::unit)).await?;
         upsert(&tx, &PROJECT, change.projects.iter().map(row::project)).await?;
@@ -280,7 +302,6 @@ impl PostGis {
         for allocation in &change.allocations {
             holding::write_allocation(&tx, allocation).await?;
         }
-        event::lock(&tx).await?;
         let mut sequences = Vec::with_capacity(events.len());
         for e in events {
             sequences.push(event::append(&tx, e).await?);
@@ -567,6 +588,49 @@ async fn upsert(
             values.push(Box::new(1_i32));
         }
         tx.execute(stmt, &row::params(&values)).await?;
+    }
+    Ok(())
+}
+
+/// The state a change was planned on: the last event a node applied from the feed, and the events it committed
+/// itself after that (already part of its state).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basis {
+    pub applied: i64,
+    pub own: Vec<i64>,
+}
+
+/// Refuses the change when an event after `basis` (not one of the node's own) is about one of its records, or
+/// replaced a whole layer it touches.
+async fn changed_since(tx: &Transaction<'_>, basis: &Basis, change: &Change) -> Result<(), StoreError> {
+    let parcels: Vec<i64> = change.parcels.iter().map(|p| p.id.0).collect();
+    let units: Vec<i64> = change.units.iter().map(|u| u.id.0).collect();
+    let projects: Vec<i64> = change.projects.iter().map(|p| p.id.0).collect();
+    let reservations: Vec<i64> = change.reservations.iter().map(|r| r.id.0).collect();
+    let allocations: Vec<i64> = change.allocations.iter().map(|a| a.id.0).collect();
+    let stmt = tx
+        .prepare_cached(
+            "select layer, record_id, sequence from event \
+             where sequence > $1 and not (sequence = any($2)) \
+               and ((layer = 'parcels' and (record_id = any($3) or (record_id is null and cardinality($3) > 0))) \
+                 or (layer = 'units' and (record_id = any($4) or (record_id is null and cardinality($4) > 0))) \
+                 or (layer = 'projects' and (record_id = any($5) or (record_id is null and cardinality($5) > 0))) \
+                 or (layer = 'reservations' and record_id = any($6)) \
+                 or (layer = 'allocations' and record_id = any($7))) \
+             order by sequence limit 1",
+        )
+        .await?;
+    let row = tx
+        .query_opt(&stmt, &[&basis.applied, &basis.own, &parcels, &units, &projects, &reservations, &allocations])
+        .await?;
+    if let Some(row) = row {
+        let layer: String = row.try_get(0)?;
+        let record: Option<i64> = row.try_get(1)?;
+        let sequence: i64 = row.try_get(2)?;
+        let what = record.map_or_else(|| format!("the {layer} layer"), |id| format!("{layer} {id}"));
+        return Err(StoreError::Conflict {
+            reason: format!("{what} was changed by another node (event {sequence}) after this node planned; retry"),
+        });
     }
     Ok(())
 }
