@@ -7,13 +7,14 @@ use landbank_geojson::{PropertySpec, PropertyType, schema};
 use landbank_inventory::{BBox, Layer};
 use serde_json::{Value, json};
 
+use crate::crs::Crs;
 use crate::error::ApiError;
 use crate::format::Format;
 use crate::link::{Base, GEOJSON, HTML, JSON, Link, SCHEMA};
 use crate::query::{self, Params};
 use crate::{AppState, Snapshot, html};
 
-pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+pub use crate::crs::CRS84;
 
 /// The layers served as collections, in listing order.
 pub const COLLECTIONS: [Layer; 6] =
@@ -91,7 +92,11 @@ pub fn collection_json(base: &Base, snapshot: &Snapshot, layer: Layer) -> Value 
         "title": title(layer),
         "description": description(layer),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": Crs::uris(),
+        // The data is stored as CGCS2000 longitude/latitude, which equals CRS84 to centimetres. We do not claim
+        // EPSG:4490 as `storageCrs`: GDAL would then take it as the layer CRS, ask for it, and expect (and swap)
+        // its authority axis order, latitude first; CRS84 keeps longitude first, as stored and as GeoJSON.
+        "storageCrs": CRS84,
         "links": links,
     });
     if let Some(name) = query::temporal_property(layer) {
@@ -122,6 +127,7 @@ pub async fn list_collections(
                 Link::new(format!("{}/collections?f=html", base.0), "alternate", HTML, "The collections as HTML"),
             ],
             "collections": collections,
+            "crs": Crs::uris(),
         }))),
         Format::Html => Ok(html::collections(&base, &snapshot).into_response()),
     }

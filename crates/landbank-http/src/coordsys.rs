@@ -157,18 +157,26 @@ pub fn shift_geometry(geometry: &mut Value) {
 /// [`landbank_geojson::write_feature`] writes, so the members keep their order and anything appended later still
 /// finds the feature's closing braces where it expects them.
 pub fn feature_in(coordsys: CoordSys, inventory: &Inventory, record: RecordRef<'_>, feature: Vec<u8>) -> Vec<u8> {
-    const START: &[u8] = b",\"geometry\":";
-    const END: &[u8] = b",\"properties\":";
     if coordsys == CoordSys::Wgs84 || in_vietnam(inventory, record) {
         return feature;
     }
+    rewrite_geometry(feature, shift_geometry)
+}
+
+/// A written GeoJSON feature with its geometry rewritten by `rewrite` (also used for the `crs` output).
+///
+/// The geometry is spliced between the `"geometry":` and `,"properties":` that
+/// [`landbank_geojson::write_feature`] writes; the feature is returned as is if they cannot be found.
+pub fn rewrite_geometry(feature: Vec<u8>, rewrite: impl FnOnce(&mut Value)) -> Vec<u8> {
+    const START: &[u8] = b",\"geometry\":";
+    const END: &[u8] = b",\"properties\":";
     let find = |from: usize, needle: &[u8]| {
         feature[from..].windows(needle.len()).position(|w| w == needle).map(|at| from + at)
     };
     let Some(start) = find(0, START).map(|at| at + START.len()) else { return feature };
     let Some(end) = find(start, END) else { return feature };
     let Ok(mut geometry) = serde_json::from_slice::<Value>(&feature[start..end]) else { return feature };
-    shift_geometry(&mut geometry);
+    rewrite(&mut geometry);
     let mut out = Vec::with_capacity(feature.len() + 64);
     out.extend_from_slice(&feature[..start]);
     if serde_json::to_writer(&mut out, &geometry).is_err() {

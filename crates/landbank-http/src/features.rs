@@ -3,22 +3,35 @@
 use std::io::Write as _;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use geo::Intersects;
 use landbank_geojson::{GeometryRef, RecordRef, record, records, schema, write_feature};
 use landbank_inventory::{BBox, Inventory, Layer};
 
 use crate::collection::{layer_of, title};
-use crate::coordsys::{CoordSys, feature_in};
+use crate::coordsys::{CoordSys, feature_in, rewrite_geometry};
+use crate::crs::Crs;
 use crate::error::ApiError;
 use crate::format::Format;
 use crate::link::{Base, GEOJSON, HTML, JSON, Link};
 use crate::query::{self, DateRange, Params, PropertyFilter, SortKey};
 use crate::{AppState, html};
 
-const ITEMS_PARAMETERS: [&str; 9] =
-    ["f", "bbox", "bbox-crs", "limit", "offset", "sortby", "properties", "datetime", "coordsys"];
+const ITEMS_PARAMETERS: [&str; 12] = [
+    "f",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "limit",
+    "offset",
+    "sortby",
+    "properties",
+    "datetime",
+    "coordsys",
+    "filter",
+    "filter-lang",
+];
 
 /// One page of matching features and what is needed to link to the others.
 pub struct Page<'a> {
@@ -49,10 +62,15 @@ pub async fn list_items(
             queryables.clone().find(|p| p.name == name).map(|p| PropertyFilter::parse(p, value))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let criteria =
-        Criteria { bbox, filters, sortby: query::sortby(&params, layer)?, datetime: query::datetime(&params, layer)? };
+    let criteria = Criteria {
+        bbox,
+        filters,
+        sortby: query::sortby(&params, layer)?,
+        datetime: query::datetime(&params, layer)?,
+        filter: crate::filter::parse(&params, layer)?,
+    };
     let properties = query::properties(&params, layer)?;
-    let coordsys = CoordSys::parse(&params)?;
+    let (coordsys, crs) = output_crs(&params)?;
 
     let snapshot = state.snapshot();
     let page = select(&snapshot.inventory, layer, &criteria, offset, limit);
@@ -76,10 +94,11 @@ pub async fn list_items(
     match format {
         Format::Html => Ok(html::items(&base, &snapshot.inventory, layer, &page, &links).into_response()),
         Format::Json => {
-            let output = Output { properties: properties.as_deref(), coordsys };
+            let output = Output { properties: properties.as_deref(), coordsys, crs };
             let body = feature_collection(&snapshot.inventory, &page, &links, output)
                 .map_err(|e| ApiError::Internal(format!("writing features: {e}")))?;
             let mut response = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
+            response.headers_mut().insert(CONTENT_CRS, content_crs(crs));
             let link_header = links
                 .iter()
                 .filter(|l| matches!(l.rel, "next" | "prev"))
@@ -104,6 +123,8 @@ pub struct Criteria {
     /// Sort keys, most significant first; ties (and an empty list) fall back to id order.
     pub sortby: Vec<SortKey>,
     pub datetime: Option<DateRange>,
+    /// A compiled CQL2 `filter`.
+    pub filter: Option<crate::filter::Filter>,
 }
 
 /// How features are written: which properties, in which coordinate system.
@@ -111,6 +132,35 @@ pub struct Criteria {
 pub struct Output<'p> {
     pub properties: Option<&'p [&'p str]>,
     pub coordsys: CoordSys,
+    /// The `crs` of the coordinates (only CRS84 goes with GCJ-02).
+    pub crs: Crs,
+}
+
+/// The header naming the CRS of a features answer (OGC API – Features Part 2).
+const CONTENT_CRS: HeaderName = HeaderName::from_static("content-crs");
+
+/// `Content-Crs: <uri>`.
+fn content_crs(crs: Crs) -> HeaderValue {
+    HeaderValue::from_static(match crs {
+        Crs::Crs84 => "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>",
+        Crs::Epsg4326 => "<http://www.opengis.net/def/crs/EPSG/0/4326>",
+        Crs::Epsg4490 => "<http://www.opengis.net/def/crs/EPSG/0/4490>",
+        Crs::Epsg3857 => "<http://www.opengis.net/def/crs/EPSG/0/3857>",
+        Crs::Epsg4545 => "<http://www.opengis.net/def/crs/EPSG/0/4545>",
+    })
+}
+
+/// `coordsys` and `crs`, refused together: GCJ-02 is defined on longitude/latitude only.
+fn output_crs(params: &Params) -> Result<(CoordSys, Crs), ApiError> {
+    let coordsys = CoordSys::parse(params)?;
+    let crs = Crs::parse(params, "crs")?;
+    if coordsys == CoordSys::Gcj02 && crs != Crs::Crs84 {
+        return Err(ApiError::invalid(
+            "coordsys",
+            format!("`coordsys=gcj02` cannot be combined with `crs={}`; GCJ-02 is served in CRS84 only", crs.uri()),
+        ));
+    }
+    Ok((coordsys, crs))
 }
 
 /// The matching records in `sortby` order (else id order), counted exactly, and the requested page of them.
@@ -124,15 +174,18 @@ pub fn select<'a>(
     let keep = |r: &RecordRef<'a>| {
         criteria.filters.iter().all(|f| f.matches(r.property(inventory, f.name).as_ref()))
             && criteria.datetime.is_none_or(|d| d.matches(r.property(inventory, d.name).as_ref()))
+            && criteria.filter.as_ref().is_none_or(|f| f.matches(inventory, *r))
     };
+    // A spatial filter ANDed at the top asks the R-tree first, with its literal's box, when `bbox` does not.
+    let bbox = criteria.bbox.or_else(|| criteria.filter.as_ref().and_then(|f| f.prefilter));
     if !criteria.sortby.is_empty() {
-        let hits = match criteria.bbox {
+        let hits = match bbox {
             Some(bbox) => in_bbox(inventory, layer, bbox).into_iter().filter(keep).collect(),
             None => records(inventory, layer).filter(keep).collect(),
         };
         return sorted(inventory, hits, &criteria.sortby, offset, limit);
     }
-    let Some(bbox) = criteria.bbox else {
+    let Some(bbox) = bbox else {
         // Records come in id order already: count, then take the page, with no list of matches in between.
         let matched = records(inventory, layer).filter(keep).count();
         let page = records(inventory, layer).filter(keep).skip(offset).take(limit).collect();
@@ -222,10 +275,11 @@ pub async fn get_item(
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     let params = Params::parse(raw.as_deref());
-    params.only(&["f", "properties", "coordsys"])?;
+    params.only(&["f", "properties", "coordsys", "crs"])?;
     let format = Format::negotiate(params.get("f"), &headers)?;
     let properties = query::properties(&params, layer)?;
-    let output = Output { properties: properties.as_deref(), coordsys: CoordSys::parse(&params)? };
+    let (coordsys, crs) = output_crs(&params)?;
+    let output = Output { properties: properties.as_deref(), coordsys, crs };
     let snapshot = state.snapshot();
     let inventory = &snapshot.inventory;
     let found = feature_id.parse::<i64>().ok().and_then(|id| record(inventory, layer, id));
@@ -252,7 +306,7 @@ pub async fn get_item(
                     Ok(())
                 })
                 .map_err(|e| ApiError::Internal(format!("writing feature: {e}")))?;
-            Ok(([(header::CONTENT_TYPE, GEOJSON)], out).into_response())
+            Ok(([(header::CONTENT_TYPE, GEOJSON)], [(CONTENT_CRS, content_crs(crs))], out).into_response())
         }
     }
 }
@@ -264,11 +318,16 @@ fn write_one(
     record: RecordRef<'_>,
     output: Output<'_>,
 ) -> std::io::Result<()> {
-    if output.coordsys == CoordSys::Wgs84 {
+    if output.coordsys == CoordSys::Wgs84 && output.crs == Crs::Crs84 {
         return write_feature(out, inventory, record, output.properties);
     }
     let mut feature = Vec::with_capacity(1_200);
     write_feature(&mut feature, inventory, record, output.properties)?;
-    out.extend_from_slice(&feature_in(output.coordsys, inventory, record, feature));
+    let feature = feature_in(output.coordsys, inventory, record, feature);
+    let feature = match output.crs {
+        Crs::Crs84 => feature,
+        crs => rewrite_geometry(feature, |g| crs.transform_geometry(g)),
+    };
+    out.extend_from_slice(&feature);
     Ok(())
 }

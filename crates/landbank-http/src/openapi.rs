@@ -51,10 +51,10 @@ fn properties_parameter(layer: Layer) -> Value {
 fn items_parameters(layer: Layer) -> Vec<Value> {
     let mut parameters = vec![
         json!({ "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
-                "description": "Only features intersecting the box minLon,minLat,maxLon,maxLat (CRS84).",
+                "description": "Only features intersecting the box minLon,minLat,maxLon,maxLat (CRS84), or in `bbox-crs` and its axis order.",
                 "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } }),
-        json!({ "name": "bbox-crs", "in": "query", "required": false, "description": "CRS of `bbox`.",
-                "schema": { "type": "string", "format": "uri", "enum": [crate::collection::CRS84] } }),
+        crate::crs::bbox_crs_parameter(),
+        crate::crs::crs_parameter(),
         json!({ "name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
                 "description": format!("Items per page; values above {MAX_LIMIT} are clamped."),
                 "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } }),
@@ -67,6 +67,12 @@ fn items_parameters(layer: Layer) -> Vec<Value> {
                     "enum": crate::query::sortables(layer).flat_map(|p| [p.name.to_owned(), format!("-{}", p.name)]).collect::<Vec<_>>() } } }),
         properties_parameter(layer),
         crate::coordsys::coordsys_parameter(),
+        json!({ "name": "filter", "in": "query", "required": false,
+                "description": "A CQL2 filter on the queryables (see /queryables), e.g. `area_mu > 50 AND S_INTERSECTS(geometry, BBOX(108.0,21.5,108.1,21.6))`; at most 4 KiB.",
+                "schema": { "type": "string" } }),
+        json!({ "name": "filter-lang", "in": "query", "required": false,
+                "description": "The language of `filter`; `cql-text` is read as `cql2-text`.",
+                "schema": { "type": "string", "enum": crate::filter::FILTER_LANGS, "default": "cql2-text" } }),
     ];
     if let Some(name) = crate::query::temporal_property(layer) {
         parameters.push(json!({ "name": "datetime", "in": "query", "required": false,
@@ -148,7 +154,13 @@ pub fn document(base: &Base) -> Value {
                 &format!("get_{id}_feature"),
                 &format!("One feature of {id}"),
                 tag,
-                &[feature_id, f_parameter(), properties_parameter(layer), crate::coordsys::coordsys_parameter()],
+                &[
+                    feature_id,
+                    f_parameter(),
+                    properties_parameter(layer),
+                    crate::coordsys::coordsys_parameter(),
+                    crate::crs::crs_parameter(),
+                ],
                 "The feature",
                 "application/geo+json",
             ),

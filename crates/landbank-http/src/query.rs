@@ -12,8 +12,6 @@ pub const DEFAULT_LIMIT: usize = 100;
 /// The most items one page holds; larger limits are clamped to it, never refused.
 pub const MAX_LIMIT: usize = 10_000;
 
-const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
-
 /// The raw parameters of a request, in order, decoded.
 #[derive(Debug, Default, Clone)]
 pub struct Params(Vec<(String, String)>);
@@ -58,13 +56,10 @@ impl Params {
     }
 }
 
-/// `bbox=minLon,minLat,maxLon,maxLat` in CRS84 (a 6-number 3D box is accepted; heights are ignored).
+/// `bbox=minLon,minLat,maxLon,maxLat` in CRS84, or in `bbox-crs` and its axis order (a 6-number 3D box is
+/// accepted; heights are ignored). A box in another CRS becomes the CRS84 envelope of its densified edges.
 pub fn bbox(params: &Params) -> Result<Option<BBox>, ApiError> {
-    if let Some(crs) = params.get("bbox-crs")
-        && crs != CRS84
-    {
-        return Err(ApiError::invalid("bbox-crs", format!("`{crs}` is not supported; use {CRS84}")));
-    }
+    let crs = crate::crs::Crs::parse(params, "bbox-crs")?;
     let Some(raw) = params.get("bbox") else { return Ok(None) };
     let numbers: Vec<f64> = raw
         .split(',')
@@ -80,6 +75,12 @@ pub fn bbox(params: &Params) -> Result<Option<BBox>, ApiError> {
                 format!("expected 4 numbers minLon,minLat,maxLon,maxLat, got {}", numbers.len()),
             ));
         }
+    };
+    let [min_lon, min_lat, max_lon, max_lat] = if min_lon <= max_lon && min_lat <= max_lat {
+        crs.bbox_to_crs84([min_lon, min_lat, max_lon, max_lat])
+            .ok_or_else(|| ApiError::invalid("bbox", format!("`{raw}` cannot be transformed from {}", crs.uri())))?
+    } else {
+        [min_lon, min_lat, max_lon, max_lat]
     };
     BBox::new(min_lon, min_lat, max_lon, max_lat).map(Some).ok_or_else(|| {
         ApiError::invalid(

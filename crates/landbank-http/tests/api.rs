@@ -248,7 +248,7 @@ async fn bad_input_is_a_problem_with_a_message() {
         ("/collections/parcels/items?bbox=108,21", StatusCode::BAD_REQUEST, "bbox"),
         ("/collections/parcels/items?bbox=108,21.6,107,21.5", StatusCode::BAD_REQUEST, "min"),
         ("/collections/parcels/items?bbox=a,b,c,d", StatusCode::BAD_REQUEST, "numbers"),
-        ("/collections/parcels/items?bbox-crs=EPSG:3857&bbox=1,2,3,4", StatusCode::BAD_REQUEST, "bbox-crs"),
+        ("/collections/parcels/items?bbox-crs=EPSG:4543&bbox=1,2,3,4", StatusCode::BAD_REQUEST, "bbox-crs"),
         ("/collections/parcels/items?foo=bar", StatusCode::BAD_REQUEST, "foo"),
         ("/collections/parcels/items?limit=1&limit=2", StatusCode::BAD_REQUEST, "more than once"),
         ("/collections/parcels/items?offset=-3", StatusCode::BAD_REQUEST, "offset"),
