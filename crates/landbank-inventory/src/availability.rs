@@ -907,8 +907,8 @@ fn space_reasons(
 mod tests {
     use super::*;
     use crate::{
-        BuildingStatus, Country, DevStage, InventoryParts, LandUse, ParcelId, PoiId, Structure, UnitId, UnitStatus,
-        Zone, ZoneKind, ZonePolicy, geodesic_area,
+        BuildingStatus, Country, InventoryParts, LandUse, ParcelId, PoiId, Structure, UnitId, UnitStatus, Zone,
+        ZoneKind, ZonePolicy,
     };
     use approx::assert_relative_eq;
     use geo::{LineString, polygon};
@@ -940,41 +940,11 @@ mod tests {
     fn parcel(id: i64, zone: i64, x: f64, mu: f64, class: IndustrialClass, price: f64) -> Parcel {
         let side = SquareMeters::from(Mu(mu)).0.sqrt();
         let geometry = rectangle(108.0 + x, 21.5, 108.0 + x + side / 103_600.0, 21.5 + side / 110_700.0);
-        Parcel {
-            id: ParcelId(id),
-            plot_no: format!("T-{id}"),
-            parcel_code: None,
-            zone: ZoneId(zone),
-            area: geodesic_area(&geometry),
-            geometry,
-            stated_area: Mu(mu),
-            land_use: LandUse::industrial(class),
-            availability: Availability::Available,
-            dev_stage: DevStage::NotStarted,
-            supply_method: None,
-            revitalized: false,
-            term_years: None,
-            price_wan_per_mu: Some(price),
-            plot_ratio_min: None,
-            plot_ratio_max: None,
-            coverage_min: None,
-            height_max_m: None,
-            power_available_kva: None,
-            holder: None,
-            project: None,
-            available_from: None,
-            supply_date: None,
-            agreed_start_date: None,
-            agreed_completion_date: None,
-            actual_start_date: None,
-            required_gfa_m2: None,
-            built_gfa_m2: None,
-            total_investment_wan: None,
-            invested_wan: None,
-            suspended_since: None,
-            government_caused: false,
-            land_price_wan: None,
-        }
+        let land_use = LandUse::industrial(class);
+        let mut p = Parcel::new(ParcelId(id), &format!("T-{id}"), ZoneId(zone), geometry, Mu(mu), land_use);
+        p.availability = Availability::Available;
+        p.price_wan_per_mu = Some(price);
+        p
     }
 
     fn pois() -> Vec<Poi> {
