@@ -1045,41 +1045,9 @@ mod tests {
     }
 
     fn parcel(id: i64, geometry: Polygon, land_use: LandUse) -> Parcel {
-        Parcel {
-            id: ParcelId(id),
-            plot_no: format!("T-{id}"),
-            parcel_code: None,
-            zone: ZoneId(1),
-            area: geodesic_area(&geometry),
-            geometry,
-            stated_area: Mu(0.0),
-            land_use,
-            availability: Availability::Available,
-            dev_stage: crate::DevStage::NotStarted,
-            supply_method: None,
-            revitalized: false,
-            term_years: None,
-            price_wan_per_mu: None,
-            plot_ratio_min: None,
-            plot_ratio_max: None,
-            coverage_min: None,
-            height_max_m: None,
-            power_available_kva: None,
-            holder: None,
-            project: None,
-            available_from: None,
-            supply_date: None,
-            agreed_start_date: None,
-            agreed_completion_date: None,
-            actual_start_date: None,
-            required_gfa_m2: None,
-            built_gfa_m2: None,
-            total_investment_wan: None,
-            invested_wan: None,
-            suspended_since: None,
-            government_caused: false,
-            land_price_wan: None,
-        }
+        let mut p = Parcel::new(ParcelId(id), &format!("T-{id}"), ZoneId(1), geometry, Mu(0.0), land_use);
+        p.availability = Availability::Available;
+        p
     }
 
     fn road_plot(code: &str) -> LandUse {
