@@ -46,7 +46,7 @@ mod zone;
 mod sample;
 
 pub use geometry::write_geometry;
-pub use read::{FeatureProblem, LayerRecords, read_layer};
+pub use read::{FeatureProblem, LayerRecords, read_layer, read_record};
 pub use record::{GeometryRef, RecordRef, Records, record, records};
 pub use schema::{PropertySpec, PropertyType, schema};
 pub use value::PropertyValue;

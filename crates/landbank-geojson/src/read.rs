@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use geo::{Geometry, Polygon};
 use landbank_inventory::{
-    Date, FactoryBuilding, FactoryUnit, InventoryParts, Layer, Parcel, Poi, Project, UnknownCode, Zone,
+    Date, FactoryBuilding, FactoryUnit, InventoryParts, Layer, Parcel, Poi, Project, Record, UnknownCode, Zone,
 };
 use serde_json::{Map, Value};
 
@@ -114,6 +114,39 @@ pub fn read_layer(layer: Layer, text: &str) -> Result<LayerRecords, Vec<FeatureP
         Layer::Projects => LayerRecords::Projects(read_all(layer, &features, crate::project::read)?),
         Layer::Pois => LayerRecords::Pois(read_all(layer, &features, crate::poi::read)?),
     })
+}
+
+/// Reads one GeoJSON `Feature` of an editable layer (parcels, buildings, units, projects) as the record with
+/// `id`, with the rules of [`read_layer`]: what a client sends to create or replace a record. The feature's own
+/// `id` member, if any, is ignored — the server names records.
+///
+/// # Errors
+///
+/// Every problem with the feature, as sentences; one problem for a layer that cannot be edited this way.
+pub fn read_record(layer: Layer, feature: &Value, id: i64) -> Result<Record, Vec<String>> {
+    let mut feature = feature.clone();
+    if let Value::Object(object) = &mut feature {
+        object.insert("id".to_owned(), Value::from(id));
+    }
+    let empty = Map::new();
+    let mut reader = FeatureReader::open(layer, &feature, &empty);
+    let record = if reader.is_feature {
+        match layer {
+            Layer::Parcels => crate::parcel::read(&mut reader).ok().map(Record::Parcel),
+            Layer::Buildings => crate::building::read(&mut reader).ok().map(Record::Building),
+            Layer::Units => crate::unit::read(&mut reader).ok().map(Record::Unit),
+            Layer::Projects => crate::project::read(&mut reader).ok().map(Record::Project),
+            Layer::Zones | Layer::Pois => return Err(vec![format!("{layer} cannot be edited feature by feature")]),
+        }
+    } else {
+        None
+    };
+    reader.check_unknown_properties();
+    match record {
+        Some(record) if reader.reasons.is_empty() => Ok(record),
+        _ if reader.reasons.is_empty() => Err(vec!["the feature could not be read".to_owned()]),
+        _ => Err(reader.reasons),
+    }
 }
 
 /// The `features` of a `FeatureCollection` of `layer`.

@@ -34,6 +34,8 @@ coded_enum! {
         UnderConstruction = "under_construction",
         Completed = "completed",
         Leasable = "leasable",
+        /// Taken out of the inventory (demolished or handed back); kept for history.
+        Retired = "retired",
     }
 }
 

@@ -5,7 +5,10 @@ use std::fmt;
 
 use geo::{Relate, Validation};
 
-use crate::{BBox, Inventory, Parcel};
+use std::collections::HashMap;
+
+use crate::edit::Record;
+use crate::{BBox, BuildingStatus, FactoryBuilding, FactoryUnit, Inventory, Parcel, Project, UnitStatus, Zone};
 
 /// Relative difference between computed and registered area above which a parcel is reported.
 pub const AREA_DRIFT_TOLERANCE: f64 = 0.005;
@@ -80,144 +83,33 @@ pub fn check(inventory: &Inventory) -> Vec<Problem> {
     let mut report = |kind, layer, id: i64, code: &str, detail: String| {
         problems.push(Problem { kind, layer, id, code: code.to_owned(), detail });
     };
-
     for z in inventory.zones() {
-        if let Err(e) = z.boundary.check_validation() {
-            report(ProblemKind::InvalidGeometry, "zones", z.id.0, &z.code, e.to_string());
-        }
+        check_zone(z, &mut report);
     }
-
-    let mut seen_codes = std::collections::HashMap::new();
+    let mut seen = HashMap::new();
     for p in inventory.parcels() {
-        if let Some(previous) = seen_codes.insert(p.plot_no.as_str(), p.id) {
-            report(
-                ProblemKind::DuplicateCode,
-                "parcels",
-                p.id.0,
-                &p.plot_no,
-                format!("plot number also used by parcel {previous}"),
-            );
+        if let Some(previous) = seen.insert(p.plot_no.as_str(), p.id.0) {
+            duplicate(&mut report, "parcels", p.id.0, &p.plot_no, "plot number", "parcel", previous);
         }
-        check_parcel(inventory, p, &mut report);
+        check_parcel(inventory, p, Overlaps::WithLaterIds, &mut report);
     }
-
+    seen.clear();
     for b in inventory.buildings() {
-        if let Err(e) = b.footprint.check_validation() {
-            report(ProblemKind::InvalidGeometry, "buildings", b.id.0, &b.building_no, e.to_string());
+        if let Some(previous) = seen.insert(b.building_no.as_str(), b.id.0) {
+            duplicate(&mut report, "buildings", b.id.0, &b.building_no, "building number", "building", previous);
         }
-        match inventory.zone(b.zone) {
-            None => report(
-                ProblemKind::DanglingReference,
-                "buildings",
-                b.id.0,
-                &b.building_no,
-                format!("zone {} does not exist", b.zone),
-            ),
-            Some(z) if !z.boundary.relate(&b.footprint).is_covers() => {
-                report(
-                    ProblemKind::OutsideZone,
-                    "buildings",
-                    b.id.0,
-                    &b.building_no,
-                    format!("footprint is not inside zone {}", z.code),
-                );
-            }
-            Some(_) => {}
-        }
-        if let Some(parcel) = b.parcel {
-            match inventory.parcel(parcel) {
-                None => report(
-                    ProblemKind::DanglingReference,
-                    "buildings",
-                    b.id.0,
-                    &b.building_no,
-                    format!("parcel {parcel} does not exist"),
-                ),
-                Some(p) if !p.geometry.relate(&b.footprint).is_covers() => {
-                    report(
-                        ProblemKind::OutsideZone,
-                        "buildings",
-                        b.id.0,
-                        &b.building_no,
-                        format!("footprint is not inside parcel {}", p.plot_no),
-                    );
-                }
-                Some(_) => {}
-            }
-        }
-        if b.floors == 0 || b.gross_floor_area.0 <= 0.0 {
-            report(
-                ProblemKind::OutOfRange,
-                "buildings",
-                b.id.0,
-                &b.building_no,
-                "floors and gross floor area must be positive".into(),
-            );
-        }
+        check_building(inventory, b, &mut report);
     }
-
     for u in inventory.units() {
-        match inventory.building(u.building) {
-            None => report(
-                ProblemKind::DanglingReference,
-                "units",
-                u.id.0,
-                &u.label,
-                format!("building {} does not exist", u.building),
-            ),
-            Some(b) if u.floor == 0 || u.floor > b.floors => report(
-                ProblemKind::OutOfRange,
-                "units",
-                u.id.0,
-                &u.label,
-                format!("floor {} is not between 1 and the building's {} floors", u.floor, b.floors),
-            ),
-            Some(_) => {}
-        }
-        if let Some(outline) = &u.outline
-            && let Err(e) = outline.check_validation()
-        {
-            report(ProblemKind::InvalidGeometry, "units", u.id.0, &u.label, e.to_string());
-        }
-        if u.area.0 <= 0.0 {
-            report(ProblemKind::OutOfRange, "units", u.id.0, &u.label, "area must be positive".into());
-        }
+        check_unit(inventory, u, &mut report);
     }
-
+    seen.clear();
     for p in inventory.projects() {
-        if let Some(parcel) = p.parcel
-            && inventory.parcel(parcel).is_none()
-        {
-            report(
-                ProblemKind::DanglingReference,
-                "projects",
-                p.id.0,
-                &p.code,
-                format!("parcel {parcel} does not exist"),
-            );
+        if let Some(previous) = seen.insert(p.code.as_str(), p.id.0) {
+            duplicate(&mut report, "projects", p.id.0, &p.code, "project code", "project", previous);
         }
-        for unit in &p.units {
-            if inventory.unit(*unit).is_none() {
-                report(
-                    ProblemKind::DanglingReference,
-                    "projects",
-                    p.id.0,
-                    &p.code,
-                    format!("unit {unit} does not exist"),
-                );
-            }
-        }
-        if p.fixed_asset_investment.0 > p.total_investment.0 {
-            report(
-                ProblemKind::OutOfRange,
-                "projects",
-                p.id.0,
-                &p.code,
-                "fixed-asset investment exceeds total investment".into(),
-            );
-        }
+        check_project(inventory, p, &mut report);
     }
-
     for poi in inventory.pois() {
         if let Err(e) = poi.geometry.check_validation() {
             report(ProblemKind::InvalidGeometry, "pois", poi.id.0, &poi.code, e.to_string());
@@ -226,11 +118,157 @@ pub fn check(inventory: &Inventory) -> Vec<Problem> {
     problems
 }
 
-fn check_parcel(
-    inventory: &Inventory,
-    p: &Parcel,
-    report: &mut impl FnMut(ProblemKind, &'static str, i64, &str, String),
+/// Checks one record against the rest of the inventory, with the rules [`check`] applies, as if it replaced the
+/// record with its id: what an edit must pass. Its code must differ from every other record's, a parcel must
+/// overlap no other, and the records that depend on it must still fit (buildings inside a reshaped parcel, units
+/// within a building's floors).
+pub(crate) fn check_one(inventory: &Inventory, record: &Record) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut report = |kind, layer, id: i64, code: &str, detail: String| {
+        problems.push(Problem { kind, layer, id, code: code.to_owned(), detail });
+    };
+    match record {
+        Record::Parcel(p) => {
+            if let Some(other) = inventory.parcels().iter().find(|o| o.id != p.id && o.plot_no == p.plot_no) {
+                duplicate(&mut report, "parcels", p.id.0, &p.plot_no, "plot number", "parcel", other.id.0);
+            }
+            check_parcel(inventory, p, Overlaps::WithAll, &mut report);
+            for b in inventory.buildings().iter().filter(|b| b.parcel == Some(p.id)) {
+                if b.status != BuildingStatus::Retired && !p.geometry.relate(&b.footprint).is_covers() {
+                    let detail = format!("building {} ({}) would no longer be inside the parcel", b.id, b.building_no);
+                    report(ProblemKind::OutsideZone, "parcels", p.id.0, &p.plot_no, detail);
+                }
+            }
+        }
+        Record::Building(b) => {
+            if let Some(other) = inventory.buildings().iter().find(|o| o.id != b.id && o.building_no == b.building_no) {
+                duplicate(&mut report, "buildings", b.id.0, &b.building_no, "building number", "building", other.id.0);
+            }
+            check_building(inventory, b, &mut report);
+            for u in inventory.units().iter().filter(|u| u.building == b.id && u.status != UnitStatus::Retired) {
+                if u.floor > b.floors {
+                    let detail = format!(
+                        "unit {} ({}) is on floor {}, above the building's {}",
+                        u.id, u.label, u.floor, b.floors
+                    );
+                    report(ProblemKind::OutOfRange, "buildings", b.id.0, &b.building_no, detail);
+                }
+            }
+        }
+        Record::Unit(u) => check_unit(inventory, u, &mut report),
+        Record::Project(p) => {
+            if let Some(other) = inventory.projects().iter().find(|o| o.id != p.id && o.code == p.code) {
+                duplicate(&mut report, "projects", p.id.0, &p.code, "project code", "project", other.id.0);
+            }
+            check_project(inventory, p, &mut report);
+        }
+    }
+    problems
+}
+
+fn duplicate(
+    report: &mut Report<'_>,
+    layer: &'static str,
+    id: i64,
+    code: &str,
+    what: &str,
+    other: &str,
+    other_id: i64,
 ) {
+    report(ProblemKind::DuplicateCode, layer, id, code, format!("{what} also used by {other} {other_id}"));
+}
+
+/// Which other parcels a parcel is compared with for overlaps.
+#[derive(Clone, Copy, PartialEq)]
+enum Overlaps {
+    /// Those with a larger id: checking every parcel this way compares each pair once.
+    WithLaterIds,
+    WithAll,
+}
+
+type Report<'a> = dyn FnMut(ProblemKind, &'static str, i64, &str, String) + 'a;
+
+fn check_zone(z: &Zone, report: &mut Report<'_>) {
+    if let Err(e) = z.boundary.check_validation() {
+        report(ProblemKind::InvalidGeometry, "zones", z.id.0, &z.code, e.to_string());
+    }
+}
+
+fn check_building(inventory: &Inventory, b: &FactoryBuilding, report: &mut Report<'_>) {
+    let mut note = |kind, detail: String| report(kind, "buildings", b.id.0, &b.building_no, detail);
+    if let Err(e) = b.footprint.check_validation() {
+        note(ProblemKind::InvalidGeometry, e.to_string());
+        return;
+    }
+    match inventory.zone(b.zone) {
+        None => note(ProblemKind::DanglingReference, format!("zone {} does not exist", b.zone)),
+        Some(z) if !z.boundary.relate(&b.footprint).is_covers() => {
+            note(ProblemKind::OutsideZone, format!("footprint is not inside zone {}", z.code));
+        }
+        Some(_) => {}
+    }
+    if let Some(parcel) = b.parcel {
+        match inventory.parcel(parcel) {
+            None => note(ProblemKind::DanglingReference, format!("parcel {parcel} does not exist")),
+            Some(p) if !p.geometry.relate(&b.footprint).is_covers() => {
+                note(ProblemKind::OutsideZone, format!("footprint is not inside parcel {}", p.plot_no));
+            }
+            Some(_) => {}
+        }
+    }
+    if b.floors == 0 || b.gross_floor_area.0 <= 0.0 {
+        note(ProblemKind::OutOfRange, "floors and gross floor area must be positive".into());
+    }
+}
+
+fn check_unit(inventory: &Inventory, u: &FactoryUnit, report: &mut Report<'_>) {
+    let mut note = |kind, detail: String| report(kind, "units", u.id.0, &u.label, detail);
+    match inventory.building(u.building) {
+        None => note(ProblemKind::DanglingReference, format!("building {} does not exist", u.building)),
+        Some(b) if u.floor == 0 || u.floor > b.floors => note(
+            ProblemKind::OutOfRange,
+            format!("floor {} is not between 1 and the building's {} floors", u.floor, b.floors),
+        ),
+        Some(_) => {}
+    }
+    if let Some(outline) = &u.outline
+        && let Err(e) = outline.check_validation()
+    {
+        note(ProblemKind::InvalidGeometry, e.to_string());
+    }
+    if u.area.0 <= 0.0 {
+        note(ProblemKind::OutOfRange, "area must be positive".into());
+    }
+    if let Some(project) = u.project
+        && inventory.project(project).is_none()
+    {
+        note(ProblemKind::DanglingReference, format!("project {project} does not exist"));
+    }
+}
+
+fn check_project(inventory: &Inventory, p: &Project, report: &mut Report<'_>) {
+    let mut note = |kind, detail: String| report(kind, "projects", p.id.0, &p.code, detail);
+    if let Some(parcel) = p.parcel
+        && inventory.parcel(parcel).is_none()
+    {
+        note(ProblemKind::DanglingReference, format!("parcel {parcel} does not exist"));
+    }
+    if let Some(zone) = p.zone
+        && inventory.zone(zone).is_none()
+    {
+        note(ProblemKind::DanglingReference, format!("zone {zone} does not exist"));
+    }
+    for unit in &p.units {
+        if inventory.unit(*unit).is_none() {
+            note(ProblemKind::DanglingReference, format!("unit {unit} does not exist"));
+        }
+    }
+    if p.fixed_asset_investment.0 > p.total_investment.0 {
+        note(ProblemKind::OutOfRange, "fixed-asset investment exceeds total investment".into());
+    }
+}
+
+fn check_parcel(inventory: &Inventory, p: &Parcel, overlaps: Overlaps, report: &mut Report<'_>) {
     let mut note = |kind, detail: String| report(kind, "parcels", p.id.0, &p.plot_no, detail);
     if let Err(e) = p.geometry.check_validation() {
         note(ProblemKind::InvalidGeometry, e.to_string());
@@ -278,11 +316,17 @@ fn check_parcel(
         return;
     };
     for other in inventory.parcels_in_bbox(bbox) {
-        if other.id > p.id
+        if (other.id > p.id || (overlaps == Overlaps::WithAll && other.id != p.id))
             && other.availability != crate::Availability::Retired
-            && p.geometry.relate(&other.geometry).is_overlaps()
+            && interiors_meet(&p.geometry, &other.geometry)
         {
             note(ProblemKind::Overlap, format!("overlaps parcel {} ({})", other.id, other.plot_no));
         }
     }
+}
+
+/// Whether two outlines share area: they overlap, are equal, or one contains the other — more than touching.
+fn interiors_meet(a: &geo::Polygon, b: &geo::Polygon) -> bool {
+    let matrix = a.relate(b);
+    matrix.is_intersects() && !matrix.is_touches()
 }

@@ -117,6 +117,32 @@ fn upsert<T, K: Ord + Copy>(records: &mut Vec<T>, record: T, key: impl Fn(&T) ->
     }
 }
 
+/// Keeps `tree` in step with a record upserted at `slot` (the slice had `before` records, now `after`), whose
+/// envelope was `old` and is `new`. Returns `false` when the record was inserted before others: every later slot
+/// moved, and the caller rebuilds the tree.
+fn reindex(
+    tree: &mut RTree<Entry>,
+    before: usize,
+    after: usize,
+    slot: usize,
+    old: Option<AABB<[f64; 2]>>,
+    new: Option<AABB<[f64; 2]>>,
+) -> bool {
+    if after > before && slot + 1 < after {
+        return false;
+    }
+    if old != new {
+        let slot = slot as u32;
+        if let Some(envelope) = old {
+            tree.remove(&Entry { slot, envelope });
+        }
+        if let Some(envelope) = new {
+            tree.insert(Entry { slot, envelope });
+        }
+    }
+    true
+}
+
 fn find<T, K: Ord + Copy>(records: &[T], id: K, key: impl Fn(&T) -> K) -> Option<&T> {
     records.binary_search_by_key(&id, key).ok().map(|i| &records[i])
 }
@@ -228,24 +254,21 @@ impl Inventory {
     /// R-tree in step with changed outlines. Readers of other snapshots are unaffected (callers clone first).
     pub fn apply(&mut self, change: &Change) {
         for parcel in &change.parcels {
-            let envelope = |p: &Parcel| BBox::of_polygon(&p.geometry).map(aabb);
-            let old = self.parcel(parcel.id).and_then(envelope);
             let count = self.parcels.len();
+            let old = self.parcel(parcel.id).and_then(|p| BBox::of_polygon(&p.geometry)).map(aabb);
             let slot = upsert(&mut self.parcels, parcel.clone(), |p| p.id);
-            if self.parcels.len() > count && slot + 1 < self.parcels.len() {
-                // Inserted before other parcels: every later slot moved, so the tree is rebuilt.
+            let new = BBox::of_polygon(&parcel.geometry).map(aabb);
+            if !reindex(&mut self.parcel_tree, count, self.parcels.len(), slot, old, new) {
                 self.parcel_tree = index(self.parcels.iter().map(|p| &p.geometry));
-                continue;
             }
-            let new = envelope(parcel);
-            if old != new {
-                let slot = slot as u32;
-                if let Some(envelope) = old {
-                    self.parcel_tree.remove(&Entry { slot, envelope });
-                }
-                if let Some(envelope) = new {
-                    self.parcel_tree.insert(Entry { slot, envelope });
-                }
+        }
+        for building in &change.buildings {
+            let count = self.buildings.len();
+            let old = self.building(building.id).and_then(|b| BBox::of_polygon(&b.footprint)).map(aabb);
+            let slot = upsert(&mut self.buildings, building.clone(), |b| b.id);
+            let new = BBox::of_polygon(&building.footprint).map(aabb);
+            if !reindex(&mut self.building_tree, count, self.buildings.len(), slot, old, new) {
+                self.building_tree = index(self.buildings.iter().map(|b| &b.footprint));
             }
         }
         for unit in &change.units {
@@ -265,6 +288,21 @@ impl Inventory {
     /// The id the next new parcel gets.
     pub fn next_parcel_id(&self) -> ParcelId {
         ParcelId(self.parcels.last().map_or(1, |p| p.id.0 + 1))
+    }
+
+    /// The id the next new building gets.
+    pub fn next_building_id(&self) -> BuildingId {
+        BuildingId(self.buildings.last().map_or(1, |b| b.id.0 + 1))
+    }
+
+    /// The id the next new unit gets.
+    pub fn next_unit_id(&self) -> UnitId {
+        UnitId(self.units.last().map_or(1, |u| u.id.0 + 1))
+    }
+
+    /// The id the next new project gets.
+    pub fn next_project_id(&self) -> ProjectId {
+        ProjectId(self.projects.last().map_or(1, |p| p.id.0 + 1))
     }
 
     /// The zone with the given short code (`KHQ`, `BHQ`, `CL`, `JP`…).

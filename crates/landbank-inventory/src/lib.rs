@@ -21,6 +21,7 @@ mod building;
 mod carve;
 
 mod code;
+pub mod edit;
 mod error;
 mod geometry;
 mod id;
@@ -50,6 +51,7 @@ pub use carve::{
 pub mod check;
 pub use check::{Problem, ProblemKind};
 pub use code::UnknownCode;
+pub use edit::{EditError, Record};
 pub use error::InventoryError;
 pub use geometry::{BBox, distance_to_geometry, distance_to_polygon, geodesic_area, local_frame, shared_boundary};
 pub use id::{BuildingId, ParcelId, PoiId, ProjectId, UnitId, ZoneId};

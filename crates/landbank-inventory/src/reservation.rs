@@ -10,8 +10,8 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::code::coded_enum;
 use crate::{
-    Availability, FactoryUnit, Inventory, Parcel, ParcelId, Project, ProjectId, ProjectStage, SupplyMethod, UnitId,
-    UnitStatus,
+    Availability, FactoryBuilding, FactoryUnit, Inventory, Parcel, ParcelId, Project, ProjectId, ProjectStage,
+    SupplyMethod, UnitId, UnitStatus,
 };
 
 /// Identifies a reservation.
@@ -107,13 +107,15 @@ pub struct Terms {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Change {
     pub parcels: Vec<Parcel>,
+    pub buildings: Vec<FactoryBuilding>,
     pub units: Vec<FactoryUnit>,
     pub projects: Vec<Project>,
     pub reservations: Vec<Reservation>,
     pub allocations: Vec<Allocation>,
     /// Parcels retired by this change (also in `parcels`, with availability `Retired`), with their successors.
     pub lineage: Vec<(ParcelId, Vec<ParcelId>)>,
-    /// A short name for the event log: `reserve`, `confirm`, `release`, `expire`, `split`, `merge`.
+    /// A short name for the event log: `reserve`, `confirm`, `release`, `expire`, `split`, `merge`, `create`,
+    /// `replace`, `update`, `retire`.
     pub kind: &'static str,
 }
 
@@ -128,6 +130,7 @@ impl Change {
             mine
         }
         self.parcels = merge(self.parcels, next.parcels, |p| p.id);
+        self.buildings = merge(self.buildings, next.buildings, |b| b.id);
         self.units = merge(self.units, next.units, |u| u.id);
         self.projects = merge(self.projects, next.projects, |p| p.id);
         self.reservations = merge(self.reservations, next.reservations, |r| r.id);

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    Availability, Industry, Inventory, Mu, Project, ProjectId, ProjectStage, SquareMeters, SupplyMethod, UnitStatus,
-    Wan, ZoneId,
+    Availability, BuildingStatus, Industry, Inventory, Mu, Project, ProjectId, ProjectStage, SquareMeters,
+    SupplyMethod, UnitStatus, Wan, ZoneId,
 };
 
 /// A count of parcels and the sum of their registered areas.
@@ -160,13 +160,13 @@ pub fn statistics(inventory: &Inventory) -> Statistics {
             }
         });
     }
-    for b in inventory.buildings() {
+    for b in inventory.buildings().iter().filter(|b| b.status != BuildingStatus::Retired) {
         each(Some(b.zone), &mut |s| {
             s.factories.buildings += 1;
             s.factories.gross_floor_area += b.gross_floor_area;
         });
     }
-    for u in inventory.units() {
+    for u in inventory.units().iter().filter(|u| u.status != UnitStatus::Retired) {
         let zone = inventory.building(u.building).map(|b| b.zone);
         each(zone, &mut |s| {
             let f = &mut s.factories;
@@ -178,11 +178,12 @@ pub fn statistics(inventory: &Inventory) -> Statistics {
                 UnitStatus::Leased | UnitStatus::OwnerOccupied | UnitStatus::FitOut => {
                     f.occupied_area += u.area;
                 }
-                UnitStatus::NotLettable => {}
+                UnitStatus::NotLettable | UnitStatus::Retired => {}
             }
         });
     }
-    for p in inventory.projects() {
+    // A cancelled project is kept for its history but is no longer part of the pipeline.
+    for p in inventory.projects().iter().filter(|p| p.stage != ProjectStage::Cancelled) {
         let intensity = investment_intensity(inventory, p);
         each(p.zone, &mut |s| {
             let t = &mut s.projects;

@@ -14,6 +14,8 @@ coded_enum! {
         OwnerOccupied = "owner_occupied",
         FitOut = "fit_out",
         NotLettable = "not_lettable",
+        /// Taken out of the inventory (merged into another unit, building retired); kept for history.
+        Retired = "retired",
     }
 }
 

@@ -28,10 +28,12 @@ pub(crate) fn commit(
 ) -> Result<Vec<i64>, StoreError> {
     let mut parts = InventoryParts::default();
     parts.parcels.clone_from(&change.parcels);
+    parts.buildings.clone_from(&change.buildings);
     parts.units.clone_from(&change.units);
     parts.projects.clone_from(&change.projects);
     for (layer, ids) in [
         (Layer::Parcels, change.parcels.iter().map(|p| p.id.0).collect::<Vec<_>>()),
+        (Layer::Buildings, change.buildings.iter().map(|b| b.id.0).collect()),
         (Layer::Units, change.units.iter().map(|u| u.id.0).collect()),
         (Layer::Projects, change.projects.iter().map(|p| p.id.0).collect()),
     ] {

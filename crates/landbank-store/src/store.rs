@@ -78,6 +78,7 @@ pub struct Copied {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordIds {
     pub parcels: Vec<i64>,
+    pub buildings: Vec<i64>,
     pub units: Vec<i64>,
     pub projects: Vec<i64>,
     pub reservations: Vec<i64>,
@@ -92,6 +93,7 @@ impl RecordIds {
         for e in events {
             let list = match e.layer.as_str() {
                 "parcels" => &mut ids.parcels,
+                "buildings" => &mut ids.buildings,
                 "units" => &mut ids.units,
                 "projects" => &mut ids.projects,
                 "reservations" => &mut ids.reservations,
@@ -100,7 +102,14 @@ impl RecordIds {
             };
             list.push(e.record_id?);
         }
-        for list in [&mut ids.parcels, &mut ids.units, &mut ids.projects, &mut ids.reservations, &mut ids.allocations] {
+        for list in [
+            &mut ids.parcels,
+            &mut ids.buildings,
+            &mut ids.units,
+            &mut ids.projects,
+            &mut ids.reservations,
+            &mut ids.allocations,
+        ] {
             list.sort_unstable();
             list.dedup();
         }
@@ -374,6 +383,7 @@ impl Store {
                 let parts = blocking(gpkg, |g| g.load()).await?;
                 Ok(Change {
                     parcels: parts.parcels.into_iter().filter(|r| ids.parcels.contains(&r.id.0)).collect(),
+                    buildings: parts.buildings.into_iter().filter(|r| ids.buildings.contains(&r.id.0)).collect(),
                     units: parts.units.into_iter().filter(|r| ids.units.contains(&r.id.0)).collect(),
                     projects: parts.projects.into_iter().filter(|r| ids.projects.contains(&r.id.0)).collect(),
                     reservations: parts

@@ -285,6 +285,7 @@ impl PostGis {
             changed_since(&tx, basis, change).await?;
         }
         upsert(&tx, &PARCEL, change.parcels.iter().map(row::parcel)).await?;
+        upsert(&tx, &BUILDING, change.buildings.iter().map(row::building)).await?;
         upsert(&tx, &UNIT, change.units.iter().map(row::unit)).await?;
         upsert(&tx, &PROJECT, change.projects.iter().map(row::project)).await?;
         for p in &change.projects {
@@ -400,6 +401,7 @@ impl PostGis {
         let tx =
             client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start().await?;
         let parcels = read_ids(&tx, &PARCEL, &ids.parcels, row::decode_parcel).await?;
+        let buildings = read_ids(&tx, &BUILDING, &ids.buildings, row::decode_building).await?;
         let units = read_ids(&tx, &UNIT, &ids.units, row::decode_unit).await?;
         let mut projects = read_ids(&tx, &PROJECT, &ids.projects, row::decode_project).await?;
         if !projects.is_empty() {
@@ -426,7 +428,16 @@ impl PostGis {
         reservations.retain(|r| ids.reservations.contains(&r.id.0));
         allocations.retain(|a| ids.allocations.contains(&a.id.0));
         tx.commit().await?;
-        Ok(Change { parcels, units, projects, reservations, allocations, lineage: Vec::new(), kind: "follow" })
+        Ok(Change {
+            parcels,
+            buildings,
+            units,
+            projects,
+            reservations,
+            allocations,
+            lineage: Vec::new(),
+            kind: "follow",
+        })
     }
 
     /// Opens a connection of its own that listens to the change feed (`LISTEN landbank_events`).
@@ -604,6 +615,7 @@ pub struct Basis {
 /// replaced a whole layer it touches.
 async fn changed_since(tx: &Transaction<'_>, basis: &Basis, change: &Change) -> Result<(), StoreError> {
     let parcels: Vec<i64> = change.parcels.iter().map(|p| p.id.0).collect();
+    let buildings: Vec<i64> = change.buildings.iter().map(|b| b.id.0).collect();
     let units: Vec<i64> = change.units.iter().map(|u| u.id.0).collect();
     let projects: Vec<i64> = change.projects.iter().map(|p| p.id.0).collect();
     let reservations: Vec<i64> = change.reservations.iter().map(|r| r.id.0).collect();
@@ -616,12 +628,16 @@ async fn changed_since(tx: &Transaction<'_>, basis: &Basis, change: &Change) -> 
                  or (layer = 'units' and (record_id = any($4) or (record_id is null and cardinality($4) > 0))) \
                  or (layer = 'projects' and (record_id = any($5) or (record_id is null and cardinality($5) > 0))) \
                  or (layer = 'reservations' and record_id = any($6)) \
-                 or (layer = 'allocations' and record_id = any($7))) \
+                 or (layer = 'allocations' and record_id = any($7)) \
+                 or (layer = 'buildings' and (record_id = any($8) or (record_id is null and cardinality($8) > 0)))) \
              order by sequence limit 1",
         )
         .await?;
     let row = tx
-        .query_opt(&stmt, &[&basis.applied, &basis.own, &parcels, &units, &projects, &reservations, &allocations])
+        .query_opt(
+            &stmt,
+            &[&basis.applied, &basis.own, &parcels, &units, &projects, &reservations, &allocations, &buildings],
+        )
         .await?;
     if let Some(row) = row {
         let layer: String = row.try_get(0)?;
