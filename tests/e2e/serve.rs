@@ -54,7 +54,8 @@ fn bad_requests_get_problem_details_never_a_5xx() {
         ("GET", "/collections/parcels/items/abc", 404),
         ("GET", "/nowhere", 404),
         ("GET", "/?f=xml", 400),
-        ("POST", "/collections/parcels/items", 405),
+        ("POST", "/collections/zones/items", 405),
+        ("POST", "/collections/parcels/items", 401),
         ("DELETE", "/stats", 405),
     ];
     for (method, path, status) in cases {

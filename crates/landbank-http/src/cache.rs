@@ -10,6 +10,10 @@
 //! changes its `Accept-Encoding` merely misses the cache once.) tower-http's compression layer leaves `ETag`
 //! alone, and `Vary: Accept, Accept-Encoding` tells shared caches about both negotiations.
 //!
+//! A single feature (`/collections/{id}/items/{fid}`) is tagged by its own state instead of the snapshot's: a
+//! digest of its canonical GeoJSON ([`feature_state`]), so its tag survives changes to other features, is the same
+//! on every node, and is what `If-Match` names on a write (see [`crate::edit`]).
+//!
 //! Should a write replace the snapshot while a handler runs, the version read before and after differ and the
 //! answer goes out without a tag rather than with a wrong one. Errors never get a tag and are never a `304`.
 
@@ -21,6 +25,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use landbank_inventory::{Inventory, Layer};
 
 use crate::AppState;
 use crate::format::{Format, preferred};
@@ -40,6 +46,23 @@ pub fn new_version() -> String {
     std::process::id().hash(&mut hasher);
     count.hash(&mut hasher);
     format!("{:016x}{count:x}", hasher.finish())
+}
+
+/// The state of one feature: a digest of its canonical GeoJSON (CRS84, every property), the same on every node
+/// that holds the same record. `None` when there is no such feature.
+pub fn feature_state(inventory: &Inventory, layer: Layer, id: i64) -> Option<String> {
+    let record = landbank_geojson::record(inventory, layer, id)?;
+    let mut out = Vec::with_capacity(2_048);
+    landbank_geojson::write_feature(&mut out, inventory, record, None).ok()?;
+    Some(crate::write::digest(&[&out]))
+}
+
+/// The state of the feature a path names (`/collections/{id}/items/{fid}`), if it names one that exists.
+fn item_state(inventory: &Inventory, path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/collections/")?;
+    let (collection, rest) = rest.split_once('/')?;
+    let id = rest.strip_prefix("items/")?.parse().ok()?;
+    feature_state(inventory, collection.parse().ok()?, id)
 }
 
 /// Paths whose GET answers depend only on the snapshot and the request.
@@ -120,8 +143,11 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         }
         return response;
     }
-    let before = state.snapshot().version.clone();
-    let etag = tag(&before, &request, &base(&state, request.headers()));
+    let snapshot = state.snapshot();
+    let before = snapshot.version.clone();
+    let version = item_state(&snapshot.inventory, &path).unwrap_or_else(|| before.clone());
+    drop(snapshot);
+    let etag = tag(&version, &request, &base(&state, request.headers()));
     let wanted = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let matched = wanted.as_deref().map(|w| none_match(w, &etag));
     if matched == Some(Some(true)) {

@@ -192,6 +192,42 @@ impl Crs {
     }
 }
 
+impl Crs {
+    /// Rewrites every position of a GeoJSON geometry given in this CRS (authority axis order) into CRS84.
+    ///
+    /// # Errors
+    ///
+    /// The first position that is not a pair of numbers this CRS can take back to longitude and latitude.
+    pub fn geometry_to_crs84(self, geometry: &mut Value) -> Result<(), String> {
+        fn walk(crs: Crs, v: &mut Value) -> Result<(), String> {
+            let Value::Array(items) = v else { return Ok(()) };
+            if let [Value::Number(x), Value::Number(y), ..] = &items[..] {
+                let (first, second) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+                let (lon, lat) = crs
+                    .inverse(first, second)
+                    .filter(|(lon, lat)| lon.abs() <= 180.0 && lat.abs() <= 90.0)
+                    .ok_or_else(|| format!("position [{first}, {second}] is not a valid position in {}", crs.uri()))?;
+                items[0] = serde_json::json!(lon);
+                items[1] = serde_json::json!(lat);
+                return Ok(());
+            }
+            items.iter_mut().try_for_each(|item| walk(crs, item))
+        }
+        if self == Crs::Crs84 {
+            return Ok(());
+        }
+        if let Some(coordinates) = geometry.get_mut("coordinates") {
+            walk(self, coordinates)?;
+        }
+        if let Some(Value::Array(parts)) = geometry.get_mut("geometries") {
+            for part in parts {
+                self.geometry_to_crs84(part)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// CGCS2000 geographic (EPSG:4490) and Gauss–Krüger CM 108E (EPSG:4545), from the bundled EPSG definitions.
 static GAUSS_KRUGER: LazyLock<Option<(Proj, Proj)>> =
     LazyLock::new(|| Some((Proj::from_epsg_code(4490).ok()?, Proj::from_epsg_code(4545).ok()?)));

@@ -37,6 +37,13 @@ pub enum ApiError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    NotEditable(String),
+    /// `If-Match` names another version of the feature than the current one.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("{0}")]
     Unprocessable(String),
     #[error("Idempotency-Key `{0}` was used for a different request; use a new key for a new request")]
     IdempotencyKeyReused(String),
@@ -62,11 +69,13 @@ impl ApiError {
             | ApiError::FeatureNotFound { .. }
             | ApiError::NotFound { .. }
             | ApiError::NoTiles { .. } => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed | ApiError::NotEditable(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unprocessable(_) | ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::ReadOnly | ApiError::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -90,6 +99,9 @@ impl ApiError {
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Conflict(_) => "conflict",
+            ApiError::NotEditable(_) => "not-editable",
+            ApiError::PreconditionFailed(_) => "precondition-failed",
+            ApiError::PreconditionRequired(_) => "precondition-required",
             ApiError::Unprocessable(_) => "unprocessable",
             ApiError::IdempotencyKeyReused(_) => "idempotency-key-reused",
             ApiError::ReadOnly => "read-only",

@@ -8,6 +8,7 @@ mod cache;
 mod collection;
 mod coordsys;
 mod crs;
+mod edit;
 mod error;
 mod features;
 mod feed;
@@ -122,8 +123,11 @@ pub fn router(state: AppState) -> Router {
         .route("/collections/{collection_id}/queryables", get(collection::get_queryables))
         .route("/collections/{collection_id}/schema", get(collection::get_schema))
         .route("/collections/{collection_id}/sortables", get(collection::get_sortables))
-        .route("/collections/{collection_id}/items", get(features::list_items))
-        .route("/collections/{collection_id}/items/{feature_id}", get(features::get_item))
+        .route("/collections/{collection_id}/items", get(features::list_items).post(edit::create_item))
+        .route(
+            "/collections/{collection_id}/items/{feature_id}",
+            get(features::get_item).put(edit::replace_item).patch(edit::update_item).delete(edit::delete_item),
+        )
         .route("/collections/{collection_id}/tiles/WebMercatorQuad/tilejson.json", get(tile::get_collection_tilejson))
         .route("/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}", get(tile::get_collection_tile))
         .route("/tiles/WebMercatorQuad/tilejson.json", get(tile::get_tilejson))

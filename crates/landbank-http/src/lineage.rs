@@ -133,6 +133,7 @@ pub async fn split_parcel(
         |after, change| Answer {
             status: StatusCode::CREATED,
             location: None,
+            etag: None,
             body: lineage_json(
                 after,
                 change,
@@ -162,7 +163,12 @@ pub async fn merge_parcels(
         &state,
         write,
         |inventory, _| Ok(lineage::merge(inventory, &ids)?),
-        |after, change| Answer { status: StatusCode::CREATED, location: None, body: lineage_json(after, change, None) },
+        |after, change| Answer {
+            status: StatusCode::CREATED,
+            location: None,
+            etag: None,
+            body: lineage_json(after, change, None),
+        },
     )
     .await
 }

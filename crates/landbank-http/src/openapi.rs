@@ -11,6 +11,7 @@ use landbank_inventory::Layer;
 use serde_json::{Map, Value, json};
 
 use crate::collection::{COLLECTIONS, description, property_schema, title};
+use crate::crs::Crs;
 use crate::error::ApiError;
 use crate::landing::{DESCRIPTION, TITLE};
 use crate::link::{Base, OPENAPI};
@@ -88,6 +89,55 @@ fn items_parameters(layer: Layer) -> Vec<Value> {
 }
 
 /// The OpenAPI 3.0 document for this server.
+/// OGC API – Features Part 4 on an editable collection: POST on items; PUT, PATCH and DELETE on a feature.
+fn add_edits(paths: &mut Map<String, Value>, layer: Layer, tag: &str) {
+    let id = layer.code();
+    let problem = json!({ "$ref": "#/components/responses/Problem" });
+    let feature = json!({ "schema": { "$ref": "#/components/schemas/Feature" } });
+    let written = |description: &str| {
+        json!({ "description": description,
+                "headers": { "ETag": { "description": "The feature's new version, for `If-Match`", "schema": { "type": "string" } } },
+                "content": { "application/geo+json": { "schema": { "$ref": "#/components/schemas/Feature" } } } })
+    };
+    let failures = |codes: &[&str]| codes.iter().map(|c| ((*c).to_owned(), problem.clone())).collect::<Map<_, _>>();
+    let idempotency = json!({ "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "Retrying a request with the same key gives the first answer; nothing is written twice.",
+        "schema": { "type": "string", "minLength": 1, "maxLength": 255 } });
+    let content_crs = json!({ "name": "Content-Crs", "in": "header", "required": false,
+        "description": "The CRS of the body's geometry, e.g. `<http://www.opengis.net/def/crs/EPSG/0/4545>`; CRS84 when left out.",
+        "schema": { "type": "string", "enum": Crs::uris().iter().map(|u| format!("<{u}>")).collect::<Vec<_>>() } });
+    let if_match = json!({ "name": "If-Match", "in": "header", "required": true,
+        "description": "The feature's ETag as last read; a stale one is answered 412.", "schema": { "type": "string" } });
+    let feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "integer" } });
+
+    let mut created = failures(&["400", "401", "409", "415", "422"]);
+    let mut ok = written("The feature as created");
+    ok["headers"]["Location"] = json!({ "description": "The new feature's URL", "schema": { "type": "string" } });
+    created.insert("201".into(), ok);
+    let items = paths.entry(format!("/collections/{id}/items")).or_insert_with(|| json!({}));
+    items["post"] = json!({ "operationId": format!("create_{id}"), "summary": format!("Add a feature to {id}"), "tags": [tag],
+        "security": [{ "bearer": [] }], "parameters": [idempotency, content_crs],
+        "requestBody": { "required": true, "content": { "application/geo+json": feature, "application/json": feature } },
+        "responses": created });
+
+    let mut changed = failures(&["400", "401", "404", "409", "412", "415", "422", "428"]);
+    changed.insert("200".into(), written("The feature after the change"));
+    let item = paths.entry(format!("/collections/{id}/items/{{featureId}}")).or_insert_with(|| json!({}));
+    item["put"] = json!({ "operationId": format!("replace_{id}_feature"), "summary": format!("Replace a feature of {id}"),
+        "tags": [tag], "security": [{ "bearer": [] }], "parameters": [feature_id, if_match, idempotency, content_crs],
+        "requestBody": { "required": true, "content": { "application/geo+json": feature, "application/json": feature } },
+        "responses": changed });
+    item["patch"] = json!({ "operationId": format!("update_{id}_feature"),
+        "summary": format!("Change some properties or the geometry of a feature of {id} (JSON Merge Patch, RFC 7396)"),
+        "tags": [tag], "security": [{ "bearer": [] }], "parameters": [feature_id, if_match, idempotency, content_crs],
+        "requestBody": { "required": true, "content": { "application/merge-patch+json": { "schema": { "type": "object" } } } },
+        "responses": changed });
+    item["delete"] = json!({ "operationId": format!("retire_{id}_feature"),
+        "summary": format!("Retire a feature of {id}: it stays readable, as retired, with its history"),
+        "tags": [tag], "security": [{ "bearer": [] }], "parameters": [feature_id, if_match, idempotency],
+        "responses": changed });
+}
+
 pub fn document(base: &Base) -> Value {
     let mut paths = Map::new();
     let landing = operation(
@@ -165,6 +215,9 @@ pub fn document(base: &Base) -> Value {
                 "application/geo+json",
             ),
         );
+        if matches!(layer, Layer::Parcels | Layer::Buildings | Layer::Units | Layer::Projects) {
+            add_edits(&mut paths, layer, tag);
+        }
         paths.insert(
             format!("/collections/{id}/queryables"),
             operation(
@@ -242,7 +295,12 @@ pub fn document(base: &Base) -> Value {
         "servers": [{ "url": base.0 }],
         "paths": paths,
         "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
             "schemas": {
+                "Feature": { "type": "object", "required": ["type", "properties"],
+                    "properties": { "type": { "type": "string", "enum": ["Feature"] },
+                                    "geometry": { "type": "object", "nullable": true },
+                                    "properties": { "type": "object" } } },
                 "Problem": { "type": "object", "required": ["type", "title", "status", "detail", "code"],
                     "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" },
                                     "detail": { "type": "string" }, "code": { "type": "string" } } }

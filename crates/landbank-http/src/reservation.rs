@@ -181,6 +181,7 @@ pub async fn create_reservation(
             Answer {
                 status: StatusCode::CREATED,
                 location: Some(format!("/reservations/{}", r.id.0)),
+                etag: None,
                 body: reservation_json(r),
             }
         },
@@ -231,6 +232,7 @@ pub async fn confirm_reservation(
             Answer {
                 status: StatusCode::CREATED,
                 location: Some(format!("/allocations/{}", a.id.0)),
+                etag: None,
                 body: allocation_json(a),
             }
         },
@@ -250,7 +252,12 @@ pub async fn delete_reservation(
         &state,
         write,
         |inventory, now| Ok(plan::release_reservation(inventory, id, now, &actor.0)?),
-        |_, change| Answer { status: StatusCode::OK, location: None, body: reservation_json(&change.reservations[0]) },
+        |_, change| Answer {
+            status: StatusCode::OK,
+            location: None,
+            etag: None,
+            body: reservation_json(&change.reservations[0]),
+        },
     )
     .await
 }
@@ -271,7 +278,12 @@ pub async fn release_allocation(
         &state,
         write,
         |inventory, now| Ok(plan::release_allocation(inventory, id, now)?),
-        |_, change| Answer { status: StatusCode::OK, location: None, body: allocation_json(&change.allocations[0]) },
+        |_, change| Answer {
+            status: StatusCode::OK,
+            location: None,
+            etag: None,
+            body: allocation_json(&change.allocations[0]),
+        },
     )
     .await
 }
@@ -361,7 +373,12 @@ pub async fn expire_now(state: &AppState) -> Result<usize, ApiError> {
         },
         |_, change| {
             expired = change.reservations.len();
-            Answer { status: StatusCode::OK, location: None, body: json!({ "expired": change.reservations.len() }) }
+            Answer {
+                status: StatusCode::OK,
+                location: None,
+                etag: None,
+                body: json!({ "expired": change.reservations.len() }),
+            }
         },
     )
     .await;

@@ -164,7 +164,7 @@ impl<'a> Write<'a> {
 }
 
 /// A stable digest (FNV-1a, 64 bit) of the request parts; it only tells a retry from a different request.
-fn digest(parts: &[&[u8]]) -> String {
+pub(crate) fn digest(parts: &[&[u8]]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.iter().chain(&[0xff]) {
@@ -179,11 +179,15 @@ fn digest(parts: &[&[u8]]) -> String {
 pub struct Answer {
     pub status: StatusCode,
     pub location: Option<String>,
+    /// The `ETag` of the feature written, for a write to one feature.
+    pub etag: Option<String>,
     pub body: serde_json::Value,
 }
 
 fn respond(status: StatusCode, location: Option<&str>, content_type: &str, body: Vec<u8>) -> Response {
     let mut response = (status, body).into_response();
+    // A write's answer describes what was committed; it is never cached.
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(content_type) {
         response.headers_mut().insert(header::CONTENT_TYPE, v);
     }
@@ -227,12 +231,18 @@ pub async fn commit(
     next.apply(&change);
     let answer = answer(&next, &change);
     let body = serde_json::to_vec(&answer.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // A feature is answered as GeoJSON, everything else as JSON.
+    let answer_type = if answer.body.get("type").and_then(serde_json::Value::as_str) == Some("Feature") {
+        crate::link::GEOJSON
+    } else {
+        "application/json"
+    };
     let events = events(&snapshot.inventory, &next, &change);
     let idempotent = write.idempotency.map(|(key, request_hash)| Idempotent {
         key,
         request_hash,
         status: answer.status.as_u16(),
-        content_type: "application/json".to_owned(),
+        content_type: answer_type.to_owned(),
         body: body.clone(),
     });
     let (at, actor) = (now.to_string(), write.actor.0.clone());
@@ -270,7 +280,11 @@ pub async fn commit(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("commit task failed: {e}")))??;
-    Ok(respond(answer.status, answer.location.as_deref(), "application/json", body))
+    let mut response = respond(answer.status, answer.location.as_deref(), answer_type, body);
+    if let Some(etag) = answer.etag.and_then(|e| HeaderValue::from_str(&e).ok()) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    Ok(response)
 }
 
 /// One event per changed record, with the record before and after as JSON.
@@ -307,6 +321,9 @@ fn events(before: &Inventory, after: &Inventory, change: &Change) -> Vec<EventDr
     };
     for p in &change.parcels {
         record(Layer::Parcels, p.id.0);
+    }
+    for b in &change.buildings {
+        record(Layer::Buildings, b.id.0);
     }
     for u in &change.units {
         record(Layer::Units, u.id.0);

@@ -300,12 +300,19 @@ async fn every_endpoint_refuses_an_unknown_parameter() {
 }
 
 #[tokio::test]
-async fn writes_are_not_allowed_yet_and_say_so() {
-    for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+async fn writes_a_collection_does_not_take_and_a_server_without_a_store_say_so() {
+    for method in [Method::PUT, Method::DELETE, Method::PATCH] {
         let answer = call(method.clone(), "/collections/parcels/items", None).await;
         assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
         assert_eq!(answer.content_type, "application/problem+json");
     }
+    let zones = call(Method::POST, "/collections/zones/items", None).await;
+    assert_eq!(zones.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(zones.json()["code"], "not-editable");
+    // This state has no store: a write that could be made is refused as read-only.
+    let parcels = call(Method::POST, "/collections/parcels/items", None).await;
+    assert_eq!(parcels.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(parcels.json()["code"], "read-only");
 }
 
 #[tokio::test]
