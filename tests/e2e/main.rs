@@ -3,6 +3,7 @@
 
 mod cli;
 mod client;
+mod clients;
 mod nodes;
 mod ogr;
 mod postgis;
