@@ -114,3 +114,36 @@ fn gen_writes_a_synthetic_store_that_serves() {
     let doc = crate::client::get(&server.url("/collections/parcels/items?limit=1")).json();
     assert_eq!(doc["numberMatched"], 2000);
 }
+
+#[test]
+fn a_token_made_with_the_cli_works_on_a_running_server_until_it_is_revoked() {
+    let (_dir, path) = store();
+    let server = Server::with(std::path::Path::new(&path), &["--token-refresh-s", "1"]);
+    let out = landbank(&["token", "create", "--name", "survey-office", "--role", "admin", "--store", &path]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let secret = String::from_utf8(out.stdout).expect("UTF-8").trim().to_owned();
+    assert!(secret.starts_with("lb_") && secret.len() == 67, "{secret}");
+    let again = landbank(&["token", "create", "--name", "survey-office", "--role", "planner", "--store", &path]);
+    assert!(!again.status.success(), "a name is never reused");
+
+    let listed = landbank(&["token", "list", "--store", &path]);
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains("survey-office") && listed.contains("admin") && !listed.contains(&secret), "{listed}");
+
+    let bearer = format!("Bearer {secret}");
+    let list = |auth: &str| crate::client::request("GET", &server.url("/tokens"), &[("Authorization", auth)]).status;
+    // The server reloads the stored tokens every second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while list(&bearer) != 200 {
+        assert!(std::time::Instant::now() < deadline, "the new token never worked");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let revoked = landbank(&["token", "revoke", "survey-office", "--store", &path]);
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    while list(&bearer) != 401 {
+        assert!(std::time::Instant::now() < deadline, "the revoked token kept working");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let unknown = landbank(&["token", "revoke", "nobody", "--store", &path]);
+    assert!(!unknown.status.success());
+}

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use landbank_http::Role;
 use landbank_inventory::Layer;
 use landbank_store::Location;
 
@@ -28,10 +29,15 @@ pub enum Command {
         /// The URL clients reach the service at, when it sits behind a proxy; links are built from it.
         #[arg(long, env = "LANDBANK_PUBLIC_URL")]
         public_url: Option<String>,
-        /// A bearer token that may write, as `name:secret` (the name is recorded in every event it causes).
-        /// Repeat for more; without any, the service refuses every write with 401.
+        /// A bearer token kept in memory only, as `name:secret[:role]` (role `planner`, the default, or
+        /// `admin`; the name is recorded in every event it causes). Repeat for more. Tokens made with
+        /// `landbank token create` are read from the store as well.
         #[arg(long = "token", env = "LANDBANK_TOKENS", value_delimiter = ',', value_parser = parse_token)]
-        tokens: Vec<(String, String)>,
+        tokens: Vec<(String, String, Role)>,
+        /// How often the tokens kept in the store are reloaded (so that a revocation elsewhere takes effect),
+        /// in seconds.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        token_refresh_s: u64,
         /// How often expired reservations are released, in seconds.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         expiry_interval_s: u64,
@@ -79,6 +85,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_location)]
         to: Location,
     },
+    /// Manage the bearer tokens kept in the store (only a SHA-256 digest of each secret is kept).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Generate a seeded synthetic inventory of any size into a new GeoPackage (for benchmarks).
     Gen {
         #[arg(long)]
@@ -92,6 +103,31 @@ pub enum Command {
     Fixtures {
         #[arg(long, default_value = "fixtures/dongxing")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print its secret, once: it cannot be shown again.
+    Create {
+        /// Recorded as the actor of every event the token causes; never reused.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the tokens (names, roles, when created and revoked), never their secrets.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a token; every node refuses it within the refresh interval of `serve`.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -123,12 +159,21 @@ fn parse_location(s: &str) -> Result<Location, String> {
     Ok(Location::parse(s))
 }
 
-fn parse_token(s: &str) -> Result<(String, String), String> {
-    match s.split_once(':') {
-        Some((name, secret)) if !name.is_empty() && secret.len() >= 16 => Ok((name.to_owned(), secret.to_owned())),
-        Some((_, secret)) if secret.len() < 16 => Err("the secret must have at least 16 characters".to_owned()),
-        _ => Err("expected name:secret".to_owned()),
+fn parse_token(s: &str) -> Result<(String, String, Role), String> {
+    let Some((name, rest)) = s.split_once(':') else { return Err("expected name:secret[:role]".to_owned()) };
+    let (secret, role) = match rest.rsplit_once(':') {
+        Some((secret, role)) if role.parse::<Role>().is_ok() => (secret, role.parse::<Role>()?),
+        _ => (rest, Role::Planner),
+    };
+    landbank_http::check_token_name(name)?;
+    if secret.len() < 16 {
+        return Err("the secret must have at least 16 characters".to_owned());
     }
+    Ok((name.to_owned(), secret.to_owned(), role))
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
 }
 
 fn parse_layer(s: &str) -> Result<Layer, String> {

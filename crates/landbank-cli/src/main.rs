@@ -7,6 +7,7 @@ mod fixtures;
 mod generate;
 mod import;
 mod serve;
+mod token;
 
 use std::fs;
 use std::io::Write as _;
@@ -38,16 +39,18 @@ fn run(args: Args) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async move {
         match args.command {
-            Command::Serve { store, listen, public_url, tokens, expiry_interval_s } => {
+            Command::Serve { store, listen, public_url, tokens, token_refresh_s, expiry_interval_s } => {
                 serve::serve(serve::Options {
                     location: store.location(),
                     listen,
                     public_url: public_url.as_deref(),
                     tokens,
+                    token_refresh: std::time::Duration::from_secs(token_refresh_s),
                     expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
                 })
                 .await
             }
+            Command::Token { command } => token::run(command).await,
             Command::Import { file, layer, store } => import::import(&file, layer, &store.location()).await,
             Command::Export { layer, format: _, out, store } => {
                 let inventory = open(&store.location()).await?;

@@ -15,7 +15,8 @@ pub struct Options<'a> {
     pub location: Location,
     pub listen: SocketAddr,
     pub public_url: Option<&'a str>,
-    pub tokens: Vec<(String, String)>,
+    pub tokens: Vec<(String, String, landbank_http::Role)>,
+    pub token_refresh: Duration,
     pub expiry_interval: Duration,
 }
 
@@ -35,16 +36,16 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
         elapsed_ms = started.elapsed().as_millis(),
         "inventory loaded"
     );
-    if options.tokens.is_empty() {
-        tracing::warn!("no --token given: the service answers every write with 401");
-    }
-    let mut state = AppState::new(inventory).with_store(store, options.tokens.clone()).applied_from(sequence);
+    let tokens = landbank_http::Tokens::configured(options.tokens.iter().cloned());
+    let mut state = AppState::new(inventory).with_store(store, tokens).applied_from(sequence);
+    landbank_http::refresh_tokens(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("reading the tokens")?;
     if let Some(url) = public_url {
         state = state.with_public_url(url);
     }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let local = listener.local_addr().context("reading the bound address")?;
     landbank_http::spawn_expiry(state.clone(), options.expiry_interval);
+    landbank_http::spawn_token_refresh(state.clone(), options.token_refresh);
     landbank_http::spawn_follower(state.clone());
     // One parseable line on standard output, for people and for tests that bind port 0.
     println!("landbank listening on http://{local}/");

@@ -76,7 +76,7 @@ fn cacheable(path: &str) -> bool {
 
 /// Answers that must never be stored: health probes.
 fn uncacheable(path: &str) -> bool {
-    matches!(path, "/health" | "/ready")
+    matches!(path, "/health" | "/ready") || path.starts_with("/tokens")
 }
 
 /// The strong tag of a request's answer from `version`.

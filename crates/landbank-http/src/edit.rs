@@ -22,6 +22,7 @@ use landbank_inventory::{Change, Inventory, Layer};
 use serde_json::Value;
 
 use crate::AppState;
+use crate::auth::Role;
 use crate::cache::feature_state;
 use crate::collection::layer_of;
 use crate::crs::Crs;
@@ -59,6 +60,11 @@ fn editable(collection_id: &str) -> Result<Layer, ApiError> {
         Layer::Parcels | Layer::Buildings | Layer::Units | Layer::Projects => Ok(layer),
         Layer::Zones | Layer::Pois => Err(not_editable(layer)),
     }
+}
+
+/// Planners edit projects; the inventory itself (parcels, buildings, units) is an admin's.
+fn needed(layer: Layer) -> Role {
+    if layer == Layer::Projects { Role::Planner } else { Role::Admin }
 }
 
 fn feature_id(collection: &str, raw: &str) -> Result<i64, ApiError> {
@@ -197,6 +203,7 @@ pub async fn create_item(
     Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
     let actor = actor?;
+    actor.require(needed(layer), &format!("editing {layer}"))?;
     let feature = prepare(body.value, &headers, false)?;
     let record = read(layer, &feature, 0)?;
     let path = format!("/collections/{}/items", layer.code());
@@ -226,6 +233,7 @@ pub async fn replace_item(
     Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
     let actor = actor?;
+    actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
     let if_match = IfMatch::of(&headers)?;
     let feature = prepare(body.value, &headers, false)?;
@@ -256,6 +264,7 @@ pub async fn update_item(
     Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
     let actor = actor?;
+    actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
     let if_match = IfMatch::of(&headers)?;
     let patch = prepare(body.value, &headers, true)?;
@@ -295,6 +304,7 @@ pub async fn delete_item(
     Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
     let actor = actor?;
+    actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
     let if_match = IfMatch::of(&headers)?;
     let path = format!("/collections/{}/items/{id}", layer.code());

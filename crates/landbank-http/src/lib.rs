@@ -3,6 +3,7 @@
 //! [`router`] builds the whole application from an [`AppState`], so tests call it with `oneshot` and the binary
 //! serves it with `axum::serve`.
 
+mod auth;
 mod availability;
 mod cache;
 mod collection;
@@ -38,6 +39,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::trace::TraceLayer;
 
+pub use auth::{Grant, Role, Tokens, check_token_name, new_secret, refresh_tokens, secret_digest, spawn_token_refresh};
 pub use error::ApiError;
 pub use feed::spawn_follower;
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -82,10 +84,10 @@ impl AppState {
         AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None, writer: None }
     }
 
-    /// A state that commits writes to `store` (a GeoPackage or PostGIS), accepting the given `(name, secret)`
-    /// bearer tokens.
+    /// A state that commits writes to `store` (a GeoPackage or PostGIS), accepting `tokens` and, once
+    /// [`refresh_tokens`] has run, the tokens the store keeps.
     #[must_use]
-    pub fn with_store(mut self, store: landbank_store::Store, tokens: Vec<(String, String)>) -> AppState {
+    pub fn with_store(mut self, store: landbank_store::Store, tokens: Tokens) -> AppState {
         self.writer = Some(Arc::new(Writer::new(store, tokens)));
         self
     }
@@ -146,6 +148,8 @@ pub fn router(state: AppState) -> Router {
         .route("/availability/space", get(availability::get_space_availability))
         .route("/allocation-plans", post(plan::create_allocation_plan))
         .route("/reports/idle-land", get(report::get_idle_land_report))
+        .route("/tokens", get(auth::list_tokens).post(auth::create_token))
+        .route("/tokens/{name}", axum::routing::delete(auth::revoke_token))
         .route("/stats", get(stats::get_stats))
         .route("/health", get(landing::health))
         .route("/ready", get(feed::get_ready))

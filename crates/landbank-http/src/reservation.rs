@@ -362,7 +362,7 @@ pub async fn expire_now(state: &AppState) -> Result<usize, ApiError> {
     if state.writer.is_none() || plan::expire(&state.snapshot().inventory, Timestamp::now()).is_none() {
         return Ok(0);
     }
-    let actor = Actor("expiry".to_owned());
+    let actor = Actor("expiry".to_owned(), crate::auth::Role::Admin);
     let write = Write { actor: &actor, idempotency: None };
     let mut expired = 0;
     let result = commit(

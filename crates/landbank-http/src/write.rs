@@ -20,6 +20,7 @@ use landbank_inventory::{Change, Inventory, Layer};
 use landbank_store::{Basis, Idempotent, NewEvent, Store, StoreError};
 use serde::de::DeserializeOwned;
 
+use crate::auth::{Role, Tokens};
 use crate::error::ApiError;
 use crate::{AppState, Snapshot};
 
@@ -33,7 +34,7 @@ pub struct Writer {
     /// Held from planning a write to installing its snapshot; owned, so that the commit task can keep it. The
     /// change-feed follower takes it too, so that changes from other nodes and this node's writes take turns.
     pub(crate) turn: Arc<tokio::sync::Mutex<()>>,
-    tokens: Vec<(String, String)>,
+    pub(crate) tokens: Tokens,
     /// The sequence number of the last event of the change feed this node's snapshot includes.
     pub(crate) applied: AtomicI64,
     /// Sequence numbers of events this node committed (and so applied) that the follower has not passed yet.
@@ -41,8 +42,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// A writer over `store`, accepting the given `(name, secret)` bearer tokens.
-    pub fn new(store: Store, tokens: Vec<(String, String)>) -> Writer {
+    /// A writer over `store`, accepting `tokens` (and, once loaded, the tokens the store keeps).
+    pub fn new(store: Store, tokens: Tokens) -> Writer {
         Writer {
             store,
             turn: Arc::new(tokio::sync::Mutex::new(())),
@@ -69,9 +70,24 @@ pub(crate) fn store_error(e: StoreError) -> ApiError {
     }
 }
 
-/// The caller of a write, known by its bearer token.
+/// The caller of a write, known by its bearer token: its name and role.
 #[derive(Debug, Clone)]
-pub struct Actor(pub String);
+pub struct Actor(pub String, pub Role);
+
+impl Actor {
+    /// Refuses (403) a caller whose role is below `role`.
+    pub fn require(&self, role: Role, what: &str) -> Result<(), ApiError> {
+        if self.1 >= role {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(format!(
+            "{what} needs a{} {role} token; `{}` is a {}",
+            if role == Role::Admin { "n" } else { "" },
+            self.0,
+            self.1
+        )))
+    }
+}
 
 impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
@@ -85,17 +101,13 @@ impl FromRequestParts<AppState> for Actor {
         let Some(secret) = secret else {
             return Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()));
         };
+        // Secrets are compared by their SHA-256 digests, so the lookup's timing tells nothing about a secret.
         writer
             .tokens
-            .iter()
-            .find(|(_, s)| constant_time_eq(s.as_bytes(), secret.as_bytes()))
-            .map(|(name, _)| Actor(name.clone()))
-            .ok_or_else(|| ApiError::Unauthorized("the bearer token is not valid".into()))
+            .find(secret)
+            .map(|grant| Actor(grant.name, grant.role))
+            .ok_or_else(|| ApiError::Unauthorized("the bearer token is not valid (unknown or revoked)".into()))
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A JSON request body whose rejections are problem+json like every other error.

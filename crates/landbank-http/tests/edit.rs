@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use geozero::mvt::{Message, Tile};
 use http_body_util::BodyExt;
-use landbank_http::{AppState, router};
+use landbank_http::{AppState, Role, Tokens, router};
 use landbank_inventory::Inventory;
 use landbank_store::scratch::ScratchDatabase;
 use landbank_store::{Location, Store};
@@ -62,7 +62,10 @@ async fn postgis() -> Option<Park> {
 async fn park(location: Location, dir: Option<tempfile::TempDir>, db: Option<ScratchDatabase>) -> Park {
     let store = Store::create(&location, landbank_gen::dongxing()).await.expect("the store is created");
     let inventory = Inventory::new(store.load().await.expect("the store loads")).expect("the fixtures assemble");
-    let tokens = vec![("editor".to_owned(), "an-editor-secret-long-enough".to_owned())];
+    let tokens = Tokens::configured([
+        ("editor".to_owned(), "an-editor-secret-long-enough".to_owned(), Role::Admin),
+        ("planner".to_owned(), "a-planner-secret-long-enough".to_owned(), Role::Planner),
+    ]);
     let state = AppState::new(inventory).with_store(store.clone(), tokens);
     Park { state, store, _dir: dir, _db: db }
 }
@@ -425,4 +428,64 @@ async fn a_tile_changes_after_a_write() {
     let after = park.get(&tile_uri).await;
     assert_ne!(after.etag, before.etag);
     assert_eq!(availability(&after.body), "reserve");
+}
+
+#[tokio::test]
+async fn planners_edit_projects_admins_edit_the_inventory_and_tokens() {
+    let park = geopackage().await;
+    let planner = "Bearer a-planner-secret-long-enough";
+    let as_planner = |method: &'static str, uri: String, tag: String, body: Value| {
+        let park = &park;
+        async move {
+            let headers =
+                [("Authorization", planner), ("If-Match", tag.as_str()), ("Content-Type", "application/json")];
+            park.send(method, &uri, &headers, Some(&body)).await
+        }
+    };
+    let (parcel, _, tag) = park.feature("parcels", "availability=available").await;
+    let refused =
+        as_planner("PATCH", format!("/collections/parcels/items/{parcel}"), tag, json!({ "properties": {} })).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.detail());
+    assert!(refused.detail().contains("admin"), "{}", refused.detail());
+    let (project, _, tag) = park.feature("projects", "stage=signed").await;
+    let allowed = as_planner(
+        "PATCH",
+        format!("/collections/projects/items/{project}"),
+        tag,
+        json!({ "properties": { "employees": 12 } }),
+    )
+    .await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.detail());
+    let no_tokens = park.send("GET", "/tokens", &[("Authorization", planner)], None).await;
+    assert_eq!(no_tokens.status, StatusCode::FORBIDDEN);
+
+    // An admin makes a token; its secret works at once, and stops working when revoked.
+    let admin = [("Authorization", BEARER), ("Content-Type", "application/json")];
+    let created =
+        park.send("POST", "/tokens", &admin, Some(&json!({ "name": "zoning-office", "role": "planner" }))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&created.body));
+    let secret = created.json()["secret"].as_str().expect("the secret, once").to_owned();
+    let again = park.send("POST", "/tokens", &admin, Some(&json!({ "name": "zoning-office", "role": "admin" }))).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let listed = park.send("GET", "/tokens", &admin, None).await.json();
+    assert_eq!(listed["tokens"][0]["name"], "zoning-office");
+    assert!(listed["tokens"][0].get("secret").is_none() && !listed.to_string().contains(&secret));
+    let stored = park.store.tokens().await.expect("tokens");
+    assert_eq!(stored[0].secret_sha256, landbank_http::secret_digest(&secret), "only the digest is stored");
+
+    let bearer = format!("Bearer {secret}");
+    let (project, _, tag) = park.feature("projects", "stage=signed").await;
+    let uri = format!("/collections/projects/items/{project}");
+    let with_new =
+        [("Authorization", bearer.as_str()), ("If-Match", tag.as_str()), ("Content-Type", "application/json")];
+    let used = park.send("PATCH", &uri, &with_new, Some(&json!({ "properties": { "employees": 13 } }))).await;
+    assert_eq!(used.status, StatusCode::OK, "{}", used.detail());
+    let history = park.get(&format!("/collections/projects/items/{project}")).await.json();
+    assert_eq!(history["properties"]["employees"], 13);
+
+    let revoked = park.send("DELETE", "/tokens/zoning-office", &admin, None).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", String::from_utf8_lossy(&revoked.body));
+    let refused = park.send("PATCH", &uri, &with_new, Some(&json!({ "properties": { "employees": 14 } }))).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(park.send("DELETE", "/tokens/zoning-office", &admin, None).await.status, StatusCode::NOT_FOUND);
 }

@@ -205,6 +205,45 @@ impl GeoPackage {
         event::after(&self.conn, after_sequence, limit)
     }
 
+    /// Every bearer token, revoked ones too, by name.
+    pub fn tokens(&self) -> Result<Vec<crate::Token>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(crate::token::SELECT)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::Token {
+                name: r.get(0)?,
+                role: r.get(1)?,
+                secret_sha256: r.get(2)?,
+                created_at: r.get(3)?,
+                revoked_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores a new token; a name that exists (even revoked) is a conflict.
+    pub fn create_token(&self, token: &crate::Token) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "insert into token (name, role, secret_sha256, created_at, revoked_at) values (?1, ?2, ?3, ?4, ?5)",
+                (&token.name, &token.role, &token.secret_sha256, &token.created_at, &token.revoked_at),
+            )
+            .map_err(|e| {
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                    crate::token::already(&token.name)
+                } else {
+                    e.into()
+                }
+            })?;
+        Ok(())
+    }
+
+    /// Revokes the named token at `at`; `false` when there is no such live token.
+    pub fn revoke_token(&self, name: &str, at: &str) -> Result<bool, StoreError> {
+        let changed =
+            self.conn.execute("update token set revoked_at = ?2 where name = ?1 and revoked_at is null", (name, at))?;
+        Ok(changed == 1)
+    }
+
     /// The highest sequence number of the event log, `0` when it is empty.
     pub fn last_sequence(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("select coalesce(max(sequence), 0) from event", [], |r| r.get(0))?)

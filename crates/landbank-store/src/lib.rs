@@ -26,6 +26,7 @@ mod row;
 mod schema;
 pub mod scratch;
 mod store;
+mod token;
 
 pub use commit::Idempotent;
 pub use error::StoreError;
@@ -35,3 +36,4 @@ pub use geopackage::GeoPackage;
 pub use postgis::{Basis, Notifications, POSTGIS_SCHEMA_VERSION, PostGis};
 pub use schema::{APPLICATION_ID, GEOPACKAGE_VERSION, SCHEMA_VERSION};
 pub use store::{Copied, Location, RecordIds, Store};
+pub use token::Token;

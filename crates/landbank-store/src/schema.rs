@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "inventory", sql: include_str!("../../../migrations/gpkg/0001_inventory.sql") },
     Migration { version: 2, name: "idle_land", sql: include_str!("../../../migrations/gpkg/0002_idle_land.sql") },
     Migration { version: 3, name: "allocation", sql: include_str!("../../../migrations/gpkg/0003_allocation.sql") },
+    Migration { version: 4, name: "token", sql: include_str!("../../../migrations/gpkg/0004_token.sql") },
 ];
 
 /// Applies every migration newer than `from` and records each in `landbank_schema`. The caller holds the

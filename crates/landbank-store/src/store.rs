@@ -367,6 +367,33 @@ impl Store {
         }
     }
 
+    /// Every bearer token, revoked ones too, by name.
+    pub async fn tokens(&self) -> Result<Vec<crate::Token>, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, |g| g.tokens()).await,
+            Store::PostGis(db) => db.tokens().await,
+        }
+    }
+
+    /// Stores a new token; a name that exists (even revoked) is [`StoreError::Conflict`].
+    pub async fn create_token(&self, token: crate::Token) -> Result<(), StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => blocking(gpkg, move |g| g.create_token(&token)).await,
+            Store::PostGis(db) => db.create_token(&token).await,
+        }
+    }
+
+    /// Revokes the named token at `at` (RFC 3339); `false` when there is no such live token.
+    pub async fn revoke_token(&self, name: &str, at: &str) -> Result<bool, StoreError> {
+        match self {
+            Store::GeoPackage(gpkg) => {
+                let (name, at) = (name.to_owned(), at.to_owned());
+                blocking(gpkg, move |g| g.revoke_token(&name, &at)).await
+            }
+            Store::PostGis(db) => db.revoke_token(name, at).await,
+        }
+    }
+
     /// The highest sequence number of the event log, `0` when it is empty.
     pub async fn last_sequence(&self) -> Result<i64, StoreError> {
         match self {

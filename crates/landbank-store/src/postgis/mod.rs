@@ -388,6 +388,47 @@ impl PostGis {
         Ok(())
     }
 
+    /// Every bearer token, revoked ones too, by name.
+    pub async fn tokens(&self) -> Result<Vec<crate::Token>, StoreError> {
+        let client = self.client().await?;
+        let rows = client.query(crate::token::SELECT, &[]).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::Token {
+                    name: r.try_get(0)?,
+                    role: r.try_get(1)?,
+                    secret_sha256: r.try_get(2)?,
+                    created_at: r.try_get(3)?,
+                    revoked_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a new token; a name or secret that exists is a conflict.
+    pub async fn create_token(&self, token: &crate::Token) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "insert into token (name, role, secret_sha256, created_at, revoked_at) values ($1, $2, $3, $4, $5)",
+                &[&token.name, &token.role, &token.secret_sha256, &token.created_at, &token.revoked_at],
+            )
+            .await
+            .map_err(|e| {
+                holding::conflict(e, || format!("a token named `{}` exists (names are never reused)", token.name))
+            })?;
+        Ok(())
+    }
+
+    /// Revokes the named token at `at`; `false` when there is no such live token.
+    pub async fn revoke_token(&self, name: &str, at: &str) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let changed = client
+            .execute("update token set revoked_at = $2 where name = $1 and revoked_at is null", &[&name, &at])
+            .await?;
+        Ok(changed == 1)
+    }
+
     /// The highest sequence number of the event log, `0` when it is empty.
     pub async fn last_sequence(&self) -> Result<i64, StoreError> {
         let client = self.client().await?;

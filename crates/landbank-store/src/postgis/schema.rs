@@ -21,11 +21,14 @@ struct Migration {
 
 /// Every migration, oldest first; versions count up from 1 without gaps. Version `n` is the file
 /// `migrations/postgres/{n:04}_{name}.sql` (a test checks that every file there is listed here).
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "inventory",
-    sql: include_str!("../../../../migrations/postgres/0001_inventory.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "inventory",
+        sql: include_str!("../../../../migrations/postgres/0001_inventory.sql"),
+    },
+    Migration { version: 2, name: "token", sql: include_str!("../../../../migrations/postgres/0002_token.sql") },
+];
 
 /// Brings the database's schema up to [`POSTGIS_SCHEMA_VERSION`] and returns the versions applied (none when it
 /// was current).
