@@ -1,0 +1,61 @@
+//! The MapLibre GL JS snippet of docs/API.md ("Vector tiles") works in a real browser: Debian's Chromium, driven by
+//! `tests/browser/maplibre-snippet.mjs` through playwright-core, loads the running server's style and tiles and
+//! renders parcels (see the script's header for what it checks). It needs Node.js, `tests/browser/node_modules`
+//! (`npm ci --prefix tests/browser`) and Chromium (`LANDBANK_TEST_CHROMIUM`, else `/usr/bin/chromium`); `.ci/run`
+//! installs them.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::root;
+use crate::server::Server;
+
+/// What the test needs that is missing, if anything.
+fn missing() -> Vec<String> {
+    let mut missing = Vec::new();
+    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        missing.push("node (Node.js) on the PATH".to_owned());
+    }
+    let modules = root().join("tests/browser/node_modules");
+    for package in ["maplibre-gl", "playwright-core"] {
+        if !modules.join(package).join("package.json").is_file() {
+            missing.push(format!("{} (run `npm ci --prefix tests/browser`)", modules.join(package).display()));
+        }
+    }
+    let chromium = chromium();
+    if !chromium.is_file() {
+        let chromium = chromium.display();
+        missing.push(format!("Chromium at {chromium} (install Debian's chromium or set LANDBANK_TEST_CHROMIUM)"));
+    }
+    missing
+}
+
+fn chromium() -> PathBuf {
+    match std::env::var("LANDBANK_TEST_CHROMIUM") {
+        Ok(path) if !path.trim().is_empty() => PathBuf::from(path),
+        _ => PathBuf::from("/usr/bin/chromium"),
+    }
+}
+
+#[test]
+fn the_maplibre_snippet_of_the_api_doc_renders_parcels_in_chromium() {
+    let missing = missing();
+    if !missing.is_empty() {
+        assert!(std::env::var("CI").is_err(), "the browser test is required under CI; missing: {}", missing.join(", "));
+        eprintln!("note: skipping the browser test; missing: {}", missing.join(", "));
+        return;
+    }
+    let server = Server::start();
+    let out = Command::new("node")
+        .arg("tests/browser/maplibre-snippet.mjs")
+        .arg(&server.base)
+        .current_dir(root())
+        .env("LANDBANK_TEST_CHROMIUM", chromium())
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .output()
+        .expect("node tests/browser/maplibre-snippet.mjs starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the MapLibre snippet check failed ({}):\n{stdout}\n{stderr}", out.status);
+    println!("{stdout}");
+}
