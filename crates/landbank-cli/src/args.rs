@@ -38,6 +38,12 @@ pub enum Command {
         /// in seconds.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         token_refresh_s: u64,
+        /// How many requests are answered at once; more are turned away with 503 and `Retry-After`.
+        #[arg(long, default_value_t = landbank_http::DEFAULT_MAX_IN_FLIGHT, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        max_in_flight: usize,
+        /// How long a request may take, in seconds, before it is abandoned with 503.
+        #[arg(long, default_value_t = landbank_http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        request_timeout_s: u64,
         /// How often expired reservations are released, in seconds.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         expiry_interval_s: u64,

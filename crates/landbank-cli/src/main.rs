@@ -39,13 +39,26 @@ fn run(args: Args) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async move {
         match args.command {
-            Command::Serve { store, listen, public_url, tokens, token_refresh_s, expiry_interval_s } => {
+            Command::Serve {
+                store,
+                listen,
+                public_url,
+                tokens,
+                token_refresh_s,
+                max_in_flight,
+                request_timeout_s,
+                expiry_interval_s,
+            } => {
                 serve::serve(serve::Options {
                     location: store.location(),
                     listen,
                     public_url: public_url.as_deref(),
                     tokens,
                     token_refresh: std::time::Duration::from_secs(token_refresh_s),
+                    limits: landbank_http::Limits::new(
+                        max_in_flight,
+                        std::time::Duration::from_secs(request_timeout_s),
+                    ),
                     expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
                 })
                 .await

@@ -17,6 +17,7 @@ pub struct Options<'a> {
     pub public_url: Option<&'a str>,
     pub tokens: Vec<(String, String, landbank_http::Role)>,
     pub token_refresh: Duration,
+    pub limits: landbank_http::Limits,
     pub expiry_interval: Duration,
 }
 
@@ -37,7 +38,8 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
         "inventory loaded"
     );
     let tokens = landbank_http::Tokens::configured(options.tokens.iter().cloned());
-    let mut state = AppState::new(inventory).with_store(store, tokens).applied_from(sequence);
+    let mut state =
+        AppState::new(inventory).with_store(store, tokens).with_limits(options.limits.clone()).applied_from(sequence);
     landbank_http::refresh_tokens(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("reading the tokens")?;
     if let Some(url) = public_url {
         state = state.with_public_url(url);

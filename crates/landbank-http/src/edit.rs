@@ -140,6 +140,20 @@ fn content_crs(headers: &HeaderMap) -> Result<Crs, ApiError> {
     })
 }
 
+/// The most positions a written geometry may have (the largest Dongxing parcel has a few dozen).
+pub const MAX_VERTICES: usize = 10_000;
+
+fn positions(geometry: &Value) -> usize {
+    match geometry {
+        Value::Array(items) if items.first().is_some_and(Value::is_number) => 1,
+        Value::Array(items) => items.iter().map(positions).sum(),
+        Value::Object(object) => {
+            object.get("coordinates").map_or(0, positions) + object.get("geometries").map_or(0, positions)
+        }
+        _ => 0,
+    }
+}
+
 /// A body that must be a GeoJSON `Feature` (or a merge patch of one), with its geometry taken to CRS84.
 fn prepare(mut feature: Value, headers: &HeaderMap, patch: bool) -> Result<Value, ApiError> {
     let Value::Object(object) = &mut feature else {
@@ -147,6 +161,11 @@ fn prepare(mut feature: Value, headers: &HeaderMap, patch: bool) -> Result<Value
         return Err(ApiError::InvalidBody(format!("the body must be {what}")));
     };
     let crs = content_crs(headers)?;
+    if let Some(count) = object.get("geometry").map(positions).filter(|n| *n > MAX_VERTICES) {
+        return Err(ApiError::InvalidBody(format!(
+            "the geometry has {count} positions; at most {MAX_VERTICES} are accepted"
+        )));
+    }
     if let Some(geometry) = object.get_mut("geometry").filter(|g| !g.is_null()) {
         crs.geometry_to_crs84(geometry).map_err(ApiError::InvalidBody)?;
     }

@@ -49,6 +49,9 @@ pub enum ApiError {
     IdempotencyKeyReused(String),
     #[error("this server has no store to write to; it serves reads only")]
     ReadOnly,
+    /// Too many requests in flight, or a request that ran out of time.
+    #[error("{0}")]
+    Busy(String),
     /// The database cannot be reached: reads go on from memory, writes are refused until it is back.
     #[error("the database cannot be reached; reads are still served, retry the write later")]
     StoreUnavailable,
@@ -77,7 +80,7 @@ impl ApiError {
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unprocessable(_) | ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::ReadOnly | ApiError::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::ReadOnly | ApiError::StoreUnavailable | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -106,6 +109,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused(_) => "idempotency-key-reused",
             ApiError::ReadOnly => "read-only",
             ApiError::StoreUnavailable => "store-unavailable",
+            ApiError::Busy(_) => "busy",
             ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::Internal(_) => "internal",
         }

@@ -17,6 +17,7 @@ mod filter;
 mod format;
 mod html;
 mod landing;
+mod limit;
 mod lineage;
 mod link;
 mod openapi;
@@ -42,6 +43,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{Grant, Role, Tokens, check_token_name, new_secret, refresh_tokens, secret_digest, spawn_token_refresh};
 pub use error::ApiError;
 pub use feed::spawn_follower;
+pub use limit::{DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT, Limits};
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use reservation::{expire_now, spawn_expiry};
 use write::Writer;
@@ -76,12 +78,18 @@ pub struct AppState {
     current: Arc<RwLock<Arc<Snapshot>>>,
     public_url: Option<Arc<str>>,
     writer: Option<Arc<Writer>>,
+    limits: Limits,
 }
 
 impl AppState {
     /// A read-only state: writes answer 503.
     pub fn new(inventory: Inventory) -> AppState {
-        AppState { current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))), public_url: None, writer: None }
+        AppState {
+            current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))),
+            public_url: None,
+            writer: None,
+            limits: Limits::default(),
+        }
     }
 
     /// A state that commits writes to `store` (a GeoPackage or PostGIS), accepting `tokens` and, once
@@ -89,6 +97,13 @@ impl AppState {
     #[must_use]
     pub fn with_store(mut self, store: landbank_store::Store, tokens: Tokens) -> AppState {
         self.writer = Some(Arc::new(Writer::new(store, tokens)));
+        self
+    }
+
+    /// Other limits on requests in flight and their duration than [`Limits::default`].
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.limits = limits;
         self
     }
 
@@ -159,6 +174,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::conditional))
         .layer(CompressionLayer::new())
         .layer(CorsLayer::permissive())
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), limit::enforce))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(limit::panicked))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -246,6 +246,16 @@ async fn bad_features_and_forbidden_transitions_are_refused_and_change_nothing()
     bowtie["properties"]["plot_no"] = json!("JP-99-09");
     let ring = bowtie["geometry"]["coordinates"][0].as_array().expect("a ring").clone();
     bowtie["geometry"]["coordinates"][0] = json!([ring[0], ring[2], ring[1], ring[3], ring[0]]);
+    let mut huge = feature.clone();
+    let around: Vec<Value> = (0..10_001)
+        .map(|i| {
+            let angle = f64::from(i) / 10_001.0 * std::f64::consts::TAU;
+            // Four decimals keep the body under the 256 KiB limit, so the vertex limit is what answers.
+            let round = |v: f64| (v * 1e4).round() / 1e4;
+            json!([round(108.0 + 0.001 * angle.cos()), round(21.55 + 0.001 * angle.sin())])
+        })
+        .collect();
+    huge["geometry"]["coordinates"] = json!([around]);
     let cases: Vec<Case<'_>> = vec![
         ("POST", "/collections/parcels/items", None, bowtie, StatusCode::UNPROCESSABLE_ENTITY, "invalid_geometry"),
         ("POST", "/collections/parcels/items", None, json!([1, 2]), StatusCode::BAD_REQUEST, "GeoJSON Feature"),
@@ -258,6 +268,7 @@ async fn bad_features_and_forbidden_transitions_are_refused_and_change_nothing()
             "plot_no",
         ),
         ("POST", "/collections/zones/items", None, json!({}), StatusCode::METHOD_NOT_ALLOWED, "landbank import"),
+        ("POST", "/collections/parcels/items", None, huge, StatusCode::BAD_REQUEST, "10001 positions"),
         ("PATCH", &uri, Some(&etag), json!({ "properties": { "area_m2": 5 } }), StatusCode::BAD_REQUEST, "computed"),
         (
             "PATCH",
