@@ -57,6 +57,11 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> R
     Response { status, headers, body }
 }
 
+/// A GET with a bearer header (`Bearer <secret>`), for what only token holders read.
+pub fn get_as(url: &str, bearer: &str) -> Response {
+    request("GET", url, &[("Authorization", bearer)])
+}
+
 pub fn get(url: &str) -> Response {
     request("GET", url, &[])
 }

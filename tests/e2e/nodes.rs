@@ -73,7 +73,10 @@ fn a_reservation_on_one_node_becomes_visible_on_the_other() {
     assert_eq!(reserved.status, 201, "{}", String::from_utf8_lossy(&reserved.body));
     wait_until("node B to show the parcel held", || availability(&b, parcels[0]) == "held");
     let id = reserved.json()["id"].clone();
-    assert_eq!(get(&b.url(&format!("/reservations/{id}"))).json()["status"], "active");
+    assert_eq!(
+        crate::client::get_as(&b.url(&format!("/reservations/{id}")), "Bearer correct-horse-battery-staple").json()["status"],
+        "active"
+    );
     wait_until("both nodes to have applied every event", || [&a, &b].iter().all(|n| ready(n).json()["behind"] == 0));
     let report = ready(&b).json();
     assert_eq!((&report["status"], &report["backend"]), (&json!("ready"), &json!("postgis")), "{report}");

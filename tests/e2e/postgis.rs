@@ -87,11 +87,17 @@ fn serve_fills_an_empty_database_and_a_reservation_survives_a_restart() {
     server.kill_hard();
 
     let server = Server::with_database(db.url(), &["--token", TOKEN]);
-    let stored = get(&server.url(&format!("/reservations/{id}"))).json();
+    let stored =
+        crate::client::get_as(&server.url(&format!("/reservations/{id}")), "Bearer correct-horse-battery-staple")
+            .json();
     assert_eq!((&stored["status"], &stored["parcel_id"]), (&json!("active"), &json!(parcel)));
     let feature = get(&server.url(&format!("/collections/parcels/items/{parcel}"))).json();
     assert_eq!(feature["properties"]["availability"], "held");
-    let history = get(&server.url(&format!("/parcels/{parcel}/history"))).json();
+    let history = crate::client::get_as(
+        &server.url(&format!("/parcels/{parcel}/history")),
+        "Bearer correct-horse-battery-staple",
+    )
+    .json();
     assert_eq!(history["events"][0]["kind"], "reserve", "{history}");
     assert_eq!(
         get(&server.url("/collections/parcels/items?limit=1")).json()["numberMatched"],

@@ -61,7 +61,11 @@ fn fifty_simultaneous_reservations_of_one_parcel_give_exactly_one_hold() {
 
     // After a restart, the store holds exactly one reservation of the parcel.
     let server = self::server(&dir);
-    let held = get(&server.url(&format!("/reservations?project_id={project}"))).json();
+    let held = crate::client::get_as(
+        &server.url(&format!("/reservations?project_id={project}")),
+        "Bearer correct-horse-battery-staple",
+    )
+    .json();
     let of_parcel: Vec<&Value> =
         held["items"].as_array().expect("items").iter().filter(|r| r["parcel_id"] == parcel).collect();
     assert_eq!(of_parcel.len(), 1, "{held}");
@@ -83,7 +87,11 @@ fn a_confirmed_allocation_survives_kill_9_and_a_restart() {
     server.kill_hard();
 
     let server = self::server(&dir);
-    let stored = get(&server.url(&format!("/allocations/{allocation}"))).json();
+    let stored = crate::client::get_as(
+        &server.url(&format!("/allocations/{allocation}")),
+        "Bearer correct-horse-battery-staple",
+    )
+    .json();
     assert_eq!(stored["status"], "active");
     assert_eq!(stored["contract_ref"], "DX-2026-C-0042");
     assert_eq!(stored["parcel_id"], parcel);
@@ -110,7 +118,11 @@ fn a_retried_request_with_the_same_idempotency_key_gets_the_same_answer_once() {
         &[("Idempotency-Key", "retry-7f3a")],
     );
     assert_eq!(other.status, 422, "a key reused for another request");
-    let held = get(&server.url(&format!("/reservations?project_id={project}"))).json();
+    let held = crate::client::get_as(
+        &server.url(&format!("/reservations?project_id={project}")),
+        "Bearer correct-horse-battery-staple",
+    )
+    .json();
     assert_eq!(held["numberMatched"], 1);
 }
 
@@ -129,7 +141,9 @@ fn an_expired_hold_frees_its_parcel_by_itself() {
         assert!(Instant::now() < deadline, "the hold did not expire");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let reservation = get(&server.url(&format!("/reservations/{id}"))).json();
+    let reservation =
+        crate::client::get_as(&server.url(&format!("/reservations/{id}")), "Bearer correct-horse-battery-staple")
+            .json();
     assert_eq!(reservation["status"], "expired");
     let late = post(&server, &format!("/reservations/{id}/confirm"), &json!({}), &[]);
     assert_eq!(late.status, 409, "an expired reservation cannot be confirmed");
@@ -219,7 +233,10 @@ fn bad_writes_are_refused_with_problems_and_change_nothing() {
         assert_eq!(response.header("content-type"), Some("application/problem+json"), "{what}");
     }
     assert_eq!(parcel_availability(&server, parcel), "available", "refused writes changed nothing");
-    assert_eq!(get(&server.url("/reservations")).json()["numberMatched"], 0);
+    assert_eq!(
+        crate::client::get_as(&server.url("/reservations"), "Bearer correct-horse-battery-staple").json()["numberMatched"],
+        0
+    );
 
     // A reservation is confirmed or released only by whoever made it.
     let reserved = post(&server, "/reservations", &ok, &[]);
@@ -291,14 +308,20 @@ fn a_split_creates_two_parcels_of_the_right_areas_and_records_lineage() {
     let stated_sum: f64 = pieces.iter().map(|f| f["properties"]["stated_area_mu"].as_f64().expect("stated")).sum();
     assert!((stated_sum - stated).abs() < 1e-6, "children's stated areas add up to the parent's");
 
-    let history = get(&server.url(&format!("/parcels/{parcel}/history"))).json();
+    let history = crate::client::get_as(
+        &server.url(&format!("/parcels/{parcel}/history")),
+        "Bearer correct-horse-battery-staple",
+    )
+    .json();
     let events = history["events"].as_array().expect("events");
     let last = events.last().expect("an event");
     assert_eq!(last["kind"], "retire");
     assert_eq!(last["actor"], "planner");
     assert_eq!(last["after"]["properties"]["availability"], "retired");
     let child = pieces[0]["id"].as_i64().expect("child id");
-    let child_history = get(&server.url(&format!("/parcels/{child}/history"))).json();
+    let child_history =
+        crate::client::get_as(&server.url(&format!("/parcels/{child}/history")), "Bearer correct-horse-battery-staple")
+            .json();
     assert_eq!(child_history["events"][0]["kind"], "split");
     assert!(child_history["events"][0]["before"].is_null(), "the child did not exist before");
 

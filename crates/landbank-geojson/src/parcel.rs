@@ -75,7 +75,7 @@ pub(crate) static FIELDS: LazyLock<Fields<Parcel>> = LazyLock::new(|| {
         .with(integer("power_available_kva", "Power available at the boundary, kVA").nullable(), |p, _| {
             p.power_available_kva.into()
         })
-        .with(string("holder", "Holder of the land-use right (使用权人)").nullable(), |p, _| {
+        .with(string("holder", "Holder of the land-use right (使用权人)").nullable().restricted(), |p, _| {
             p.holder.as_deref().into()
         })
         .with(integer("project_id", "Id of the project on the parcel").nullable(), |p, _| {
@@ -109,11 +109,15 @@ pub(crate) static FIELDS: LazyLock<Fields<Parcel>> = LazyLock::new(|| {
         .with(
             number("total_investment_wan", "Total investment as contracted, 万元, excluding the land price")
                 .nullable()
-                .not_queryable(),
+                .not_queryable()
+                .restricted(),
             |p, _| p.total_investment_wan.into(),
         )
         .with(
-            number("invested_wan", "Amount invested so far, 万元, excluding the land price").nullable().not_queryable(),
+            number("invested_wan", "Amount invested so far, 万元, excluding the land price")
+                .nullable()
+                .not_queryable()
+                .restricted(),
             |p, _| p.invested_wan.into(),
         )
         .with(date("suspended_since", "First day of the current suspension of construction").nullable(), |p, _| {
@@ -129,7 +133,8 @@ pub(crate) static FIELDS: LazyLock<Fields<Parcel>> = LazyLock::new(|| {
         .with(
             number("land_price_wan", "Total price of the land-use right, 万元 (the base of the 20 % idle-land fee)")
                 .nullable()
-                .not_queryable(),
+                .not_queryable()
+                .restricted(),
             |p, _| p.land_price_wan.into(),
         )
 });

@@ -14,7 +14,7 @@ pub(crate) static FIELDS: LazyLock<Fields<Project>> = LazyLock::new(|| {
         .with(string("code", "Project code, e.g. DX-2024-017"), |p, _| p.code.as_str().into())
         .with(string("name_zh", "Name in Chinese").not_queryable(), |p, _| p.name_zh.as_str().into())
         .with(string("name_en", "Name in English").not_queryable(), |p, _| p.name_en.as_str().into())
-        .with(string("company", "Investing company"), |p, _| p.company.as_str().into())
+        .with(string("company", "Investing company").restricted(), |p, _| p.company.as_str().into())
         .with(string("investor_country", "Country of the investor, ISO 3166 alpha-2"), |p, _| {
             p.investor_country.as_str().into()
         })
@@ -23,12 +23,13 @@ pub(crate) static FIELDS: LazyLock<Fields<Project>> = LazyLock::new(|| {
             string("required_class", "Industrial land class the project needs").codes(codes!(IndustrialClass)),
             |p, _| p.required_class.code().into(),
         )
-        .with(number("total_investment_wan", "Total investment, 万元 (10,000 yuan)"), |p, _| {
+        .with(number("total_investment_wan", "Total investment, 万元 (10,000 yuan)").restricted(), |p, _| {
             p.total_investment.0.into()
         })
-        .with(number("fixed_asset_investment_wan", "Fixed-asset investment, 万元 (10,000 yuan)"), |p, _| {
-            p.fixed_asset_investment.0.into()
-        })
+        .with(
+            number("fixed_asset_investment_wan", "Fixed-asset investment, 万元 (10,000 yuan)").restricted(),
+            |p, _| p.fixed_asset_investment.0.into(),
+        )
         .with(integer("employees", "Expected employees"), |p, _| p.employees.into())
         .with(integer("power_need_kva", "Power the project needs, kVA"), |p, _| p.power_need_kva.into())
         .with(

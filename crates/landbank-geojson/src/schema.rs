@@ -40,6 +40,9 @@ pub struct PropertySpec {
     /// Whether the value is computed from other data (areas from the outline, the zone code from the zone id):
     /// it is written, and ignored when reading.
     pub read_only: bool,
+    /// Whether only planners and admins may see the value (negotiated prices, investments, the investor's and the
+    /// holder's names): it is left out of anonymous answers, and filtering or sorting on it is refused to them.
+    pub restricted: bool,
 }
 
 impl PropertySpec {
@@ -53,6 +56,7 @@ impl PropertySpec {
             array: false,
             nullable: false,
             read_only: false,
+            restricted: false,
         }
     }
 
@@ -77,6 +81,12 @@ impl PropertySpec {
     /// The value is an array of items.
     pub(crate) const fn array(mut self) -> PropertySpec {
         self.array = true;
+        self
+    }
+
+    /// Only planners and admins see the value.
+    pub(crate) const fn restricted(mut self) -> PropertySpec {
+        self.restricted = true;
         self
     }
 

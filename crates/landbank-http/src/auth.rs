@@ -134,7 +134,7 @@ impl Tokens {
 pub async fn refresh_tokens(state: &AppState) -> Result<(), ApiError> {
     let Some(writer) = &state.writer else { return Ok(()) };
     let tokens = writer.store().tokens().await.map_err(crate::write::store_error)?;
-    writer.tokens.replace(&tokens);
+    state.tokens.replace(&tokens);
     Ok(())
 }
 
@@ -273,4 +273,57 @@ pub async fn revoke_token(
     refresh_tokens(&state).await?;
     tracing::info!(token = %name, by = %actor.0, "token revoked");
     Ok(crate::html::json(&serde_json::json!({ "name": name, "revoked_at": at })))
+}
+
+/// What a reader may see: anonymous callers the public fields, token holders every field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Full,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Access {
+    type Rejection = ApiError;
+
+    /// No `Authorization` header reads public fields; a header must carry a live token, which reads every field
+    /// (a wrong or revoked token is a 401, never a silent fall back to public).
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Access, ApiError> {
+        if !parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            return Ok(Access::Public);
+        }
+        if state.tokens.is_empty() {
+            return Err(ApiError::Unauthorized("this server accepts no tokens; read without one".into()));
+        }
+        crate::write::Actor::from_request_parts(parts, state).await.map(|_| Access::Full)
+    }
+}
+
+/// The properties of `layer` a reader with `access` may see, in schema order.
+pub fn visible(
+    layer: landbank_inventory::Layer,
+    access: Access,
+) -> impl Iterator<Item = &'static landbank_geojson::PropertySpec> + Clone {
+    landbank_geojson::schema(layer).iter().filter(move |p| access == Access::Full || !p.restricted)
+}
+
+/// The names of the public properties of `layer`.
+pub fn public_names(layer: landbank_inventory::Layer) -> &'static [&'static str] {
+    use std::sync::OnceLock;
+    static NAMES: [OnceLock<Vec<&'static str>>; 6] = [const { OnceLock::new() }; 6];
+    let slot = landbank_inventory::Layer::ALL.iter().position(|l| *l == layer).unwrap_or(0);
+    NAMES[slot].get_or_init(|| visible(layer, Access::Public).map(|p| p.name).collect())
+}
+
+/// The properties to write for a reader: what was asked for (already checked to be visible), or everything the
+/// reader may see.
+pub fn output<'a>(
+    asked: Option<&'a [&'static str]>,
+    layer: landbank_inventory::Layer,
+    access: Access,
+) -> Option<&'a [&'static str]> {
+    match (asked, access) {
+        (Some(asked), _) => Some(asked),
+        (None, Access::Full) => None,
+        (None, Access::Public) => Some(public_names(layer)),
+    }
 }

@@ -328,7 +328,13 @@ fn land_collection(
         }
         let record = RecordRef::Parcel(m.parcel);
         let mut feature = Vec::with_capacity(2_048);
-        write_feature(&mut feature, inventory, record, None)?;
+        // Investors search here: the answer carries public fields only, whoever asks.
+        write_feature(
+            &mut feature,
+            inventory,
+            record,
+            Some(crate::auth::public_names(landbank_inventory::Layer::Parcels)),
+        )?;
         out.extend_from_slice(&coordsys::feature_in(coordsys, inventory, record, feature));
         let mut members = vec![
             ("rank", json!(i + 1)),

@@ -33,7 +33,8 @@ use crate::format::{Format, preferred};
 
 const DATA: &str = "public, max-age=60";
 const NO_STORE: &str = "no-store";
-const VARY: &str = "Accept, Accept-Encoding";
+const PRIVATE: &str = "private, max-age=60";
+const VARY: &str = "Accept, Accept-Encoding, Authorization";
 
 /// A version that names one snapshot: random per process, counted within it, so two snapshots with different
 /// data never share a version across restarts or nodes.
@@ -91,6 +92,8 @@ fn tag(version: &str, request: &Request, base: &str) -> String {
     let mut hasher = DefaultHasher::new();
     request.uri().path().hash(&mut hasher);
     request.uri().query().unwrap_or("").hash(&mut hasher);
+    // A token holder sees restricted fields: the two views never share a tag.
+    headers.contains_key(header::AUTHORIZATION).hash(&mut hasher);
     format.hash(&mut hasher);
     base.hash(&mut hasher);
     header(header::ACCEPT_ENCODING).hash(&mut hasher);
@@ -121,13 +124,13 @@ fn none_match(value: &str, etag: &str) -> Option<bool> {
     Some(any)
 }
 
-fn not_modified(etag: &str) -> Response {
+fn not_modified(etag: &str, private: bool) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(DATA));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(if private { PRIVATE } else { DATA }));
     headers.insert(header::VARY, HeaderValue::from_static(VARY));
     response
 }
@@ -143,6 +146,8 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
         }
         return response;
     }
+    // An answer to a token holder may carry restricted fields: shared caches must not keep it.
+    let private = request.headers().contains_key(header::AUTHORIZATION);
     let snapshot = state.snapshot();
     let before = snapshot.version.clone();
     let version = item_state(&snapshot.inventory, &path).unwrap_or_else(|| before.clone());
@@ -151,7 +156,7 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     let wanted = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let matched = wanted.as_deref().map(|w| none_match(w, &etag));
     if matched == Some(Some(true)) {
-        return not_modified(&etag);
+        return not_modified(&etag, private);
     }
     let mut response = next.run(request).await;
     if !response.status().is_success() || state.snapshot().version != before {
@@ -159,14 +164,14 @@ pub async fn conditional(State(state): State<AppState>, request: Request, next: 
     }
     if matched == Some(None) {
         // `If-None-Match: *` and the resource exists: drop the body unread.
-        return not_modified(&etag);
+        return not_modified(&etag, private);
     }
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(DATA));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(if private { PRIVATE } else { DATA }));
     }
     headers.insert(header::VARY, HeaderValue::from_static(VARY));
     response

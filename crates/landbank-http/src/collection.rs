@@ -3,10 +3,11 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use landbank_geojson::{PropertySpec, PropertyType, schema};
+use landbank_geojson::{PropertySpec, PropertyType};
 use landbank_inventory::{BBox, Layer};
 use serde_json::{Value, json};
 
+use crate::auth::{Access, visible};
 use crate::crs::Crs;
 use crate::error::ApiError;
 use crate::format::Format;
@@ -190,7 +191,7 @@ enum Document {
     Sortables,
 }
 
-fn schema_document(base: &Base, layer: Layer, document: Document) -> Value {
+fn schema_document(base: &Base, layer: Layer, document: Document, access: Access) -> Value {
     let mut properties = serde_json::Map::new();
     if document != Document::Sortables
         && let Some(g) = geometry_schema(layer)
@@ -205,7 +206,7 @@ fn schema_document(base: &Base, layer: Layer, document: Document) -> Value {
         Document::Queryables => p.queryable,
         Document::Sortables => !p.array,
     };
-    for p in schema(layer).iter().filter(|p| wanted(p)) {
+    for p in visible(layer, access).filter(|p| wanted(p)) {
         properties.insert(p.name.into(), property_schema(p));
     }
     let queryables_only = document != Document::Schema;
@@ -225,31 +226,34 @@ fn schema_document(base: &Base, layer: Layer, document: Document) -> Value {
 }
 
 pub async fn get_schema(
+    access: Access,
     base: Base,
     Path(collection_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     Params::parse(raw.as_deref()).only(&["f"])?;
-    Ok(html::typed_json(&schema_document(&base, layer, Document::Schema), SCHEMA))
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Schema, access), SCHEMA))
 }
 
 pub async fn get_queryables(
+    access: Access,
     base: Base,
     Path(collection_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     Params::parse(raw.as_deref()).only(&["f"])?;
-    Ok(html::typed_json(&schema_document(&base, layer, Document::Queryables), SCHEMA))
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Queryables, access), SCHEMA))
 }
 
 pub async fn get_sortables(
+    access: Access,
     base: Base,
     Path(collection_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     Params::parse(raw.as_deref()).only(&["f"])?;
-    Ok(html::typed_json(&schema_document(&base, layer, Document::Sortables), SCHEMA))
+    Ok(html::typed_json(&schema_document(&base, layer, Document::Sortables, access), SCHEMA))
 }

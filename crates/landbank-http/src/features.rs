@@ -6,9 +6,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use geo::Intersects;
-use landbank_geojson::{GeometryRef, RecordRef, record, records, schema, write_feature};
+use landbank_geojson::{GeometryRef, RecordRef, record, records, write_feature};
 use landbank_inventory::{BBox, Inventory, Layer};
 
+use crate::auth::{Access, output, visible};
 use crate::collection::{layer_of, title};
 use crate::coordsys::{CoordSys, feature_in, rewrite_geometry};
 use crate::crs::Crs;
@@ -42,6 +43,7 @@ pub struct Page<'a> {
 
 pub async fn list_items(
     State(state): State<AppState>,
+    access: Access,
     base: Base,
     Path(collection_id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -49,7 +51,7 @@ pub async fn list_items(
 ) -> Result<Response, ApiError> {
     let layer = layer_of(&collection_id)?;
     let params = Params::parse(raw.as_deref());
-    let queryables = schema(layer).iter().filter(|p| p.queryable);
+    let queryables = visible(layer, access).filter(|p| p.queryable);
     let allowed: Vec<&str> = ITEMS_PARAMETERS.into_iter().chain(queryables.clone().map(|p| p.name)).collect();
     params.only(&allowed)?;
     let format = Format::negotiate(params.get("f"), &headers)?;
@@ -65,11 +67,11 @@ pub async fn list_items(
     let criteria = Criteria {
         bbox,
         filters,
-        sortby: query::sortby(&params, layer)?,
+        sortby: query::sortby(&params, layer, access)?,
         datetime: query::datetime(&params, layer)?,
-        filter: crate::filter::parse(&params, layer)?,
+        filter: crate::filter::parse(&params, layer, access)?,
     };
-    let properties = query::properties(&params, layer)?;
+    let properties = query::properties(&params, layer, access)?;
     let (coordsys, crs) = output_crs(&params)?;
 
     let snapshot = state.snapshot();
@@ -92,9 +94,9 @@ pub async fn list_items(
     }
 
     match format {
-        Format::Html => Ok(html::items(&base, &snapshot.inventory, layer, &page, &links).into_response()),
+        Format::Html => Ok(html::items(&base, &snapshot.inventory, layer, &page, &links, access).into_response()),
         Format::Json => {
-            let output = Output { properties: properties.as_deref(), coordsys, crs };
+            let output = Output { properties: output(properties.as_deref(), layer, access), coordsys, crs };
             let body = feature_collection(&snapshot.inventory, &page, &links, output)
                 .map_err(|e| ApiError::Internal(format!("writing features: {e}")))?;
             let mut response = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
@@ -268,6 +270,7 @@ fn feature_collection(
 
 pub async fn get_item(
     State(state): State<AppState>,
+    access: Access,
     base: Base,
     Path((collection_id, feature_id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -277,9 +280,9 @@ pub async fn get_item(
     let params = Params::parse(raw.as_deref());
     params.only(&["f", "properties", "coordsys", "crs"])?;
     let format = Format::negotiate(params.get("f"), &headers)?;
-    let properties = query::properties(&params, layer)?;
+    let properties = query::properties(&params, layer, access)?;
     let (coordsys, crs) = output_crs(&params)?;
-    let output = Output { properties: properties.as_deref(), coordsys, crs };
+    let output = Output { properties: output(properties.as_deref(), layer, access), coordsys, crs };
     let snapshot = state.snapshot();
     let inventory = &snapshot.inventory;
     let found = feature_id.parse::<i64>().ok().and_then(|id| record(inventory, layer, id));
@@ -293,7 +296,7 @@ pub async fn get_item(
         Link::new(format!("{}/collections/{}", base.0, layer.code()), "collection", JSON, title(layer)),
     ];
     match format {
-        Format::Html => Ok(html::item(inventory, found, &links).into_response()),
+        Format::Html => Ok(html::item(inventory, found, &links, access).into_response()),
         Format::Json => {
             let mut out = Vec::with_capacity(2_048);
             write_one(&mut out, inventory, found, output)

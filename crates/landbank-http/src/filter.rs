@@ -5,9 +5,10 @@ use std::cmp::Ordering;
 
 use cql2::Expr;
 use geo::{BoundingRect, Intersects, Relate};
-use landbank_geojson::{GeometryRef, PropertySpec, PropertyType, PropertyValue, RecordRef, schema};
+use landbank_geojson::{GeometryRef, PropertySpec, PropertyType, PropertyValue, RecordRef};
 use landbank_inventory::{BBox, Date, Inventory, Layer};
 
+use crate::auth::{Access, visible};
 use crate::error::ApiError;
 use crate::query::Params;
 
@@ -80,7 +81,7 @@ impl Filter {
 }
 
 /// Reads `filter` and `filter-lang`; `None` when no filter is given.
-pub fn parse(params: &Params, layer: Layer) -> Result<Option<Filter>, ApiError> {
+pub fn parse(params: &Params, layer: Layer, access: Access) -> Result<Option<Filter>, ApiError> {
     let lang = params.get("filter-lang").unwrap_or("cql2-text");
     if !FILTER_LANGS.contains(&lang) {
         return Err(ApiError::invalid(
@@ -89,11 +90,11 @@ pub fn parse(params: &Params, layer: Layer) -> Result<Option<Filter>, ApiError> 
         ));
     }
     let Some(text) = params.get("filter") else { return Ok(None) };
-    compile_text(text, lang, layer).map(Some)
+    compile_text(text, lang, layer, access).map(Some)
 }
 
 /// Parses and compiles filter text in a `filter-lang`.
-pub fn compile_text(text: &str, lang: &str, layer: Layer) -> Result<Filter, ApiError> {
+pub fn compile_text(text: &str, lang: &str, layer: Layer, access: Access) -> Result<Filter, ApiError> {
     if text.len() > MAX_FILTER_BYTES {
         return Err(ApiError::invalid(
             "filter",
@@ -123,7 +124,7 @@ pub fn compile_text(text: &str, lang: &str, layer: Layer) -> Result<Filter, ApiE
     if depth_of(&expr) > MAX_DEPTH {
         return Err(too_deep());
     }
-    let predicate = Compiler { layer }.predicate(&expr)?;
+    let predicate = Compiler { layer, access }.predicate(&expr)?;
     let prefilter = prefilter(&predicate);
     Ok(Filter { predicate, prefilter })
 }
@@ -160,11 +161,13 @@ fn prefilter(predicate: &Predicate) -> Option<BBox> {
 
 struct Compiler {
     layer: Layer,
+    /// A property the reader may not see is unknown to the filter: a 400 like any unknown name, not an oracle.
+    access: Access,
 }
 
 impl Compiler {
     fn property(&self, name: &str) -> Result<&'static PropertySpec, ApiError> {
-        schema(self.layer).iter().find(|p| p.queryable && p.name == name).ok_or_else(|| self.unknown(name))
+        visible(self.layer, self.access).find(|p| p.queryable && p.name == name).ok_or_else(|| self.unknown(name))
     }
 
     /// Whether the layer has a geometry to filter on (projects have none, as their queryables say).
@@ -174,7 +177,7 @@ impl Compiler {
 
     fn unknown(&self, name: &str) -> ApiError {
         let mut known: Vec<&str> = if self.has_geometry() { vec![GEOMETRY] } else { Vec::new() };
-        known.extend(schema(self.layer).iter().filter(|p| p.queryable).map(|p| p.name));
+        known.extend(visible(self.layer, self.access).filter(|p| p.queryable).map(|p| p.name));
         ApiError::invalid(
             "filter",
             format!(
@@ -593,8 +596,8 @@ mod tests {
     #[test]
     fn filters_nested_too_deeply_or_too_long_are_refused() {
         let deep = format!("{}area_mu > 1{}", "(".repeat(80), ")".repeat(80));
-        assert!(compile_text(&deep, "cql2-text", Layer::Parcels).is_err());
+        assert!(compile_text(&deep, "cql2-text", Layer::Parcels, Access::Full).is_err());
         let long = format!("plot_no = '{}'", "x".repeat(MAX_FILTER_BYTES));
-        assert!(compile_text(&long, "cql2-text", Layer::Parcels).is_err());
+        assert!(compile_text(&long, "cql2-text", Layer::Parcels, Access::Full).is_err());
     }
 }

@@ -9,6 +9,7 @@ use landbank_inventory::{Inventory, Layer};
 use serde_json::Value;
 
 use crate::Snapshot;
+use crate::auth::{Access, visible};
 use crate::collection::{COLLECTIONS, description, extent, title};
 use crate::features::Page;
 use crate::landing::{CONFORMANCE, DESCRIPTION, TITLE};
@@ -148,9 +149,16 @@ pub fn display(value: Option<PropertyValue<'_>>) -> String {
     }
 }
 
-pub fn items(base: &Base, inventory: &Inventory, layer: Layer, page_of: &Page<'_>, links: &[Link]) -> Html<String> {
+pub fn items(
+    base: &Base,
+    inventory: &Inventory,
+    layer: Layer,
+    page_of: &Page<'_>,
+    links: &[Link],
+    access: Access,
+) -> Html<String> {
     let id = layer.code();
-    let columns: Vec<&str> = schema(layer).iter().take(9).map(|p| p.name).collect();
+    let columns: Vec<&str> = visible(layer, access).take(9).map(|p| p.name).collect();
     let mut body = format!(
         "<p>Features {}–{} of {}.</p><p>",
         if page_of.records.is_empty() { 0 } else { page_of.offset + 1 },
@@ -181,10 +189,10 @@ pub fn items(base: &Base, inventory: &Inventory, layer: Layer, page_of: &Page<'_
     page(&format!("{} — features", title(layer)), &body)
 }
 
-pub fn item(inventory: &Inventory, record: RecordRef<'_>, links: &[Link]) -> Html<String> {
+pub fn item(inventory: &Inventory, record: RecordRef<'_>, links: &[Link], access: Access) -> Html<String> {
     let layer = record.layer();
     let mut body = String::from("<table>");
-    for p in schema(layer) {
+    for p in visible(layer, access) {
         let _ = write!(
             body,
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",

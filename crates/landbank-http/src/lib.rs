@@ -78,6 +78,8 @@ pub struct AppState {
     current: Arc<RwLock<Arc<Snapshot>>>,
     public_url: Option<Arc<str>>,
     writer: Option<Arc<Writer>>,
+    /// The bearer tokens this node accepts: configured ones, and those the store keeps.
+    tokens: Arc<Tokens>,
     limits: Limits,
 }
 
@@ -88,6 +90,7 @@ impl AppState {
             current: Arc::new(RwLock::new(Arc::new(Snapshot::new(inventory)))),
             public_url: None,
             writer: None,
+            tokens: Arc::new(Tokens::default()),
             limits: Limits::default(),
         }
     }
@@ -96,7 +99,16 @@ impl AppState {
     /// [`refresh_tokens`] has run, the tokens the store keeps.
     #[must_use]
     pub fn with_store(mut self, store: landbank_store::Store, tokens: Tokens) -> AppState {
-        self.writer = Some(Arc::new(Writer::new(store, tokens)));
+        self.writer = Some(Arc::new(Writer::new(store)));
+        self.tokens = Arc::new(tokens);
+        self
+    }
+
+    /// Accepts `tokens` on a server without a store (one that serves reads only): token holders read restricted
+    /// fields and the planners' reports.
+    #[must_use]
+    pub fn with_tokens(mut self, tokens: Tokens) -> AppState {
+        self.tokens = Arc::new(tokens);
         self
     }
 

@@ -96,9 +96,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panic_is_a_500_problem_without_internals() {
-        let router = Router::new()
-            .route("/boom", get(boom))
-            .layer(CatchPanicLayer::custom(panicked));
+        let router = Router::new().route("/boom", get(boom)).layer(CatchPanicLayer::custom(panicked));
         let (status, kind, body) = call(router, "/boom").await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(kind.as_deref(), Some("application/problem+json"));

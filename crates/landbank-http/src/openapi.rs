@@ -65,7 +65,7 @@ fn items_parameters(layer: Layer) -> Vec<Value> {
         json!({ "name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
                 "description": "Sort keys, most significant first: `-` descending, `+` or nothing ascending (e.g. `-area_mu,plot_no`); see /sortables. Ties and nulls: id order, nulls last.",
                 "schema": { "type": "array", "items": { "type": "string",
-                    "enum": crate::query::sortables(layer).flat_map(|p| [p.name.to_owned(), format!("-{}", p.name)]).collect::<Vec<_>>() } } }),
+                    "enum": crate::query::sortables(layer, crate::auth::Access::Full).flat_map(|p| [p.name.to_owned(), format!("-{}", p.name)]).collect::<Vec<_>>() } } }),
         properties_parameter(layer),
         crate::coordsys::coordsys_parameter(),
         json!({ "name": "filter", "in": "query", "required": false,

@@ -289,10 +289,18 @@ pub fn plan_json(
 /// `POST /allocation-plans`: plans a project's or a stated need's land or factory space; commits nothing.
 pub async fn create_allocation_plan(
     State(state): State<AppState>,
+    access: crate::auth::Access,
     body: Body<PlanRequest>,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let request = body.value;
+    if request.project_id.is_some() && access == crate::auth::Access::Public {
+        return Err(ApiError::Unauthorized(
+            "planning for a project reads its investment figures: send a token, or state the need instead \
+             (`industry`, `fixed_asset_investment_wan`, …)"
+                .into(),
+        ));
+    }
     let on = request.available_on.as_ref().map(|v| date("available_on", v)).transpose()?.unwrap_or_else(today);
     let answer = tokio::task::spawn_blocking(move || {
         let inventory = &snapshot.inventory;

@@ -2,9 +2,10 @@
 
 use std::cmp::Ordering;
 
-use landbank_geojson::{PropertySpec, PropertyType, PropertyValue, schema};
+use landbank_geojson::{PropertySpec, PropertyType, PropertyValue};
 use landbank_inventory::{BBox, Date, Layer};
 
+use crate::auth::{Access, visible};
 use crate::error::ApiError;
 
 /// Items returned when the client gives no `limit`.
@@ -189,7 +190,7 @@ pub struct SortKey {
 
 /// `sortby=-area_mu,plot_no`: schema properties that hold one value each (`+` or no prefix ascending, `-`
 /// descending). Unknown names are a 400 naming them.
-pub fn sortby(params: &Params, layer: Layer) -> Result<Vec<SortKey>, ApiError> {
+pub fn sortby(params: &Params, layer: Layer, access: Access) -> Result<Vec<SortKey>, ApiError> {
     let Some(raw) = params.get("sortby") else { return Ok(Vec::new()) };
     raw.split(',')
         .map(|key| {
@@ -199,8 +200,8 @@ pub fn sortby(params: &Params, layer: Layer) -> Result<Vec<SortKey>, ApiError> {
                 Some(name) => (true, name),
                 None => (false, key),
             };
-            let spec = sortables(layer).find(|p| p.name == name).ok_or_else(|| {
-                let known = sortables(layer).map(|p| p.name).collect::<Vec<_>>().join(", ");
+            let spec = sortables(layer, access).find(|p| p.name == name).ok_or_else(|| {
+                let known = sortables(layer, access).map(|p| p.name).collect::<Vec<_>>().join(", ");
                 ApiError::invalid(
                     "sortby",
                     format!("`{name}` is not a sortable property of {}; use one of: {known}", layer.code()),
@@ -211,9 +212,9 @@ pub fn sortby(params: &Params, layer: Layer) -> Result<Vec<SortKey>, ApiError> {
         .collect()
 }
 
-/// The properties a layer can be sorted by: those with one value per feature.
-pub fn sortables(layer: Layer) -> impl Iterator<Item = &'static PropertySpec> + Clone {
-    schema(layer).iter().filter(|p| !p.array)
+/// The properties a layer can be sorted by: those with one value per feature the reader may see.
+pub fn sortables(layer: Layer, access: Access) -> impl Iterator<Item = &'static PropertySpec> + Clone {
+    visible(layer, access).filter(|p| !p.array)
 }
 
 /// Orders two property values of the same property; `null` (or a missing value) sorts after every value.
@@ -245,14 +246,15 @@ pub fn compare(a: Option<&PropertyValue<'_>>, b: Option<&PropertyValue<'_>>, des
     if descending { order.reverse() } else { order }
 }
 
-/// `properties=a,b`: the schema properties to write (an empty value writes none); unknown names are a 400.
-pub fn properties(params: &Params, layer: Layer) -> Result<Option<Vec<&'static str>>, ApiError> {
+/// `properties=a,b`: the schema properties to write (an empty value writes none); unknown names, and names the
+/// reader may not see, are a 400 alike.
+pub fn properties(params: &Params, layer: Layer, access: Access) -> Result<Option<Vec<&'static str>>, ApiError> {
     let Some(raw) = params.get("properties") else { return Ok(None) };
     raw.split(',')
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .map(|name| {
-            schema(layer).iter().find(|p| p.name == name).map(|p| p.name).ok_or_else(|| {
+            visible(layer, access).find(|p| p.name == name).map(|p| p.name).ok_or_else(|| {
                 ApiError::invalid("properties", format!("`{name}` is not a property of {}", layer.code()))
             })
         })

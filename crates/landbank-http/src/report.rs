@@ -102,8 +102,10 @@ fn feature_collection(inventory: &Inventory, as_of: Date, report: &[IdleAssessme
 }
 
 /// `GET /reports/idle-land?as_of=YYYY-MM-DD&f=json|geojson`.
+/// The report names holders and land prices: token holders only.
 pub async fn get_idle_land_report(
     State(state): State<AppState>,
+    _reader: crate::write::Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref());

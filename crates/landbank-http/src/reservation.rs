@@ -298,7 +298,12 @@ fn listing<T>(
     json!({ "numberMatched": items.len(), "items": items })
 }
 
-pub async fn list_reservations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+/// Reservations name projects, actors and terms: token holders only.
+pub async fn list_reservations(
+    State(state): State<AppState>,
+    _reader: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["status", "project_id"])?;
     let status = params.get("status");
@@ -312,7 +317,12 @@ pub async fn list_reservations(State(state): State<AppState>, RawQuery(raw): Raw
     Ok(html::json(&listing(&items, status, |r| r.status.code(), reservation_json)))
 }
 
-pub async fn list_allocations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+/// Allocations carry negotiated prices and contracts: token holders only.
+pub async fn list_allocations(
+    State(state): State<AppState>,
+    _reader: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["status", "project_id"])?;
     let status = params.get("status");
@@ -335,6 +345,7 @@ fn project_filter(params: &Params) -> Result<Option<ProjectId>, ApiError> {
 
 pub async fn get_reservation(
     State(state): State<AppState>,
+    _reader: Actor,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -347,6 +358,7 @@ pub async fn get_reservation(
 
 pub async fn get_allocation(
     State(state): State<AppState>,
+    _reader: Actor,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -403,8 +415,10 @@ pub fn spawn_expiry(state: AppState, every: std::time::Duration) {
     });
 }
 
+/// The history carries every field of every version, restricted ones too: token holders only.
 pub async fn parcel_history(
     State(state): State<AppState>,
+    _reader: Actor,
     _base: Base,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,

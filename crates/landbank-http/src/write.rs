@@ -20,7 +20,7 @@ use landbank_inventory::{Change, Inventory, Layer};
 use landbank_store::{Basis, Idempotent, NewEvent, Store, StoreError};
 use serde::de::DeserializeOwned;
 
-use crate::auth::{Role, Tokens};
+use crate::auth::Role;
 use crate::error::ApiError;
 use crate::{AppState, Snapshot};
 
@@ -34,7 +34,6 @@ pub struct Writer {
     /// Held from planning a write to installing its snapshot; owned, so that the commit task can keep it. The
     /// change-feed follower takes it too, so that changes from other nodes and this node's writes take turns.
     pub(crate) turn: Arc<tokio::sync::Mutex<()>>,
-    pub(crate) tokens: Tokens,
     /// The sequence number of the last event of the change feed this node's snapshot includes.
     pub(crate) applied: AtomicI64,
     /// Sequence numbers of events this node committed (and so applied) that the follower has not passed yet.
@@ -42,12 +41,11 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// A writer over `store`, accepting `tokens` (and, once loaded, the tokens the store keeps).
-    pub fn new(store: Store, tokens: Tokens) -> Writer {
+    /// A writer over `store`.
+    pub fn new(store: Store) -> Writer {
         Writer {
             store,
             turn: Arc::new(tokio::sync::Mutex::new(())),
-            tokens,
             applied: AtomicI64::new(0),
             own: Mutex::new(BTreeSet::new()),
         }
@@ -93,16 +91,18 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
-        let writer = state.writer.as_ref().ok_or(ApiError::ReadOnly)?;
+        if state.writer.is_none() && state.tokens.is_empty() {
+            return Err(ApiError::ReadOnly);
+        }
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Err(ApiError::Unauthorized("writes need an `Authorization: Bearer <token>` header".into()));
+            return Err(ApiError::Unauthorized("this needs an `Authorization: Bearer <token>` header".into()));
         };
         let secret = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let Some(secret) = secret else {
             return Err(ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()));
         };
         // Secrets are compared by their SHA-256 digests, so the lookup's timing tells nothing about a secret.
-        writer
+        state
             .tokens
             .find(secret)
             .map(|grant| Actor(grant.name, grant.role))

@@ -158,7 +158,8 @@ async fn a_patch_needs_the_current_etag_and_lands_in_the_store() {
         let parcel = stored.parcel(landbank_inventory::ParcelId(id)).expect("the parcel is stored");
         assert_eq!(parcel.price_wan_per_mu, Some(18.5));
         assert_eq!(parcel.power_available_kva, Some(2500));
-        let history = park.get(&format!("/parcels/{id}/history")).await.json();
+        let history =
+            park.send("GET", &format!("/parcels/{id}/history"), &[("Authorization", BEARER)], None).await.json();
         let kinds: Vec<&str> =
             history["events"].as_array().expect("events").iter().filter_map(|e| e["kind"].as_str()).collect();
         assert_eq!(kinds.iter().filter(|k| **k == "update").count(), 2, "{history}");

@@ -21,9 +21,13 @@ fn encode(text: &str) -> String {
 }
 
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let request =
-        Request::builder().uri(uri).header(header::HOST, "landbank.test").body(Body::empty()).expect("request");
-    let response = router(AppState::new(inventory())).oneshot(request).await.expect("the router answers");
+    let request = Request::builder()
+        .uri(uri)
+        .header(header::HOST, "landbank.test")
+        .header(header::AUTHORIZATION, "Bearer a-planner-secret-long-enough")
+        .body(Body::empty())
+        .expect("request");
+    let response = router(planner_state()).oneshot(request).await.expect("the router answers");
     let status = response.status();
     let body = response.into_body().collect().await.expect("body").to_bytes();
     let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -286,4 +290,10 @@ async fn the_api_offers_filter_lang_with_cql_text_and_conformance_declares_filte
     {
         assert!(classes.iter().any(|c| c.as_str().is_some_and(|c| c.ends_with(class))), "{class}");
     }
+}
+
+/// A read-only server that knows one planner token; the requests here carry it, so they see every field.
+fn planner_state() -> AppState {
+    let planner = ("planner".to_owned(), "a-planner-secret-long-enough".to_owned(), landbank_http::Role::Planner);
+    AppState::new(inventory()).with_tokens(landbank_http::Tokens::configured([planner]))
 }

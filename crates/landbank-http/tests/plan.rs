@@ -27,9 +27,10 @@ async fn post_raw(content_type: &str, body: String) -> Answer {
     let request = Request::post("/allocation-plans")
         .header(header::HOST, "landbank.test")
         .header(header::CONTENT_TYPE, content_type)
+        .header(header::AUTHORIZATION, "Bearer a-planner-secret-long-enough")
         .body(Body::from(body))
         .expect("request");
-    let response = router(AppState::new(inventory())).oneshot(request).await.expect("the router answers");
+    let response = router(planner_state()).oneshot(request).await.expect("the router answers");
     let status = response.status();
     let content_type =
         response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
@@ -421,4 +422,10 @@ async fn the_openapi_document_describes_the_plan_endpoint() {
     for field in ["project_id", "industry", "class", "fixed_asset_investment_wan", "land_mu", "min_load_kn_m2"] {
         assert!(properties[field].is_object(), "{field}");
     }
+}
+
+/// A read-only server that knows one planner token; plans for a project need it.
+fn planner_state() -> AppState {
+    let planner = ("planner".to_owned(), "a-planner-secret-long-enough".to_owned(), landbank_http::Role::Planner);
+    AppState::new(inventory()).with_tokens(landbank_http::Tokens::configured([planner]))
 }

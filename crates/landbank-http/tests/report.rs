@@ -23,9 +23,13 @@ struct Answer {
 }
 
 async fn get(uri: &str) -> Answer {
-    let request =
-        Request::builder().uri(uri).header(header::HOST, "landbank.test").body(Body::empty()).expect("request");
-    let response = router(AppState::new(inventory())).oneshot(request).await.expect("the router answers");
+    let request = Request::builder()
+        .uri(uri)
+        .header(header::HOST, "landbank.test")
+        .header(header::AUTHORIZATION, "Bearer a-planner-secret-long-enough")
+        .body(Body::empty())
+        .expect("request");
+    let response = router(planner_state()).oneshot(request).await.expect("the router answers");
     let status = response.status();
     let content_type =
         response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
@@ -256,4 +260,10 @@ async fn stats_measure_every_land_project_against_its_zone_minimum_intensity() {
         .map(|z| z["projects"]["intensity"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(by_zone, park.len(), "every land project is listed under its zone too");
+}
+
+/// A read-only server that knows one planner token; the requests here carry it, so they see every field.
+fn planner_state() -> AppState {
+    let planner = ("planner".to_owned(), "a-planner-secret-long-enough".to_owned(), landbank_http::Role::Planner);
+    AppState::new(inventory()).with_tokens(landbank_http::Tokens::configured([planner]))
 }

@@ -62,7 +62,8 @@ fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame) -> Result<tile
         let Some(geometry) = record.geometry(inventory).and_then(|g| frame.draw(g)) else { continue };
         let mut feature = geometry.to_mvt_unscaled()?;
         feature.id = u64::try_from(record.id()).ok();
-        for spec in schema(layer).iter().filter(|s| !s.array) {
+        // Tiles are public and shared by every reader: restricted properties never go into them.
+        for spec in schema(layer).iter().filter(|s| !s.array && !s.restricted) {
             if let Some(value) = record.property(inventory, spec.name).and_then(tile_value) {
                 let (key, value) = tags.insert_ref(spec.name, value);
                 feature.tags.extend([key, value]);
