@@ -86,3 +86,38 @@ fn a_restarted_server_serves_the_store_it_created() {
     assert_eq!(first["numberMatched"], second["numberMatched"]);
     assert_eq!(first["features"], second["features"]);
 }
+
+#[test]
+fn a_client_that_trickles_its_headers_is_cut_off_and_others_are_served() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let server = Server::with(&dir.path().join("landbank.gpkg"), &["--header-timeout-s", "1"]);
+    let address = server.base.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut slow = std::net::TcpStream::connect(&address).expect("connects");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").expect("writes half a request");
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("a read timeout");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    // The server closes the connection (with a 408 or nothing) once the header deadline passes.
+    let _ = slow.read_to_end(&mut rest);
+    assert!(started.elapsed() < std::time::Duration::from_secs(9), "the connection was held open");
+    assert_eq!(get(&server.url("/health")).status, 200, "others are still served");
+}
+
+#[test]
+fn anonymous_clients_are_rate_limited_and_token_holders_are_not() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let server = Server::with(
+        &dir.path().join("landbank.gpkg"),
+        &["--anonymous-rate", "2", "--token", "ops:a-long-enough-secret-for-ops"],
+    );
+    let statuses: Vec<u16> = (0..20).map(|_| get(&server.url("/collections")).status).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let limited = (0..20).map(|_| get(&server.url("/collections"))).find(|r| r.status == 429).expect("a 429");
+    assert_eq!(limited.header("content-type"), Some("application/problem+json"));
+    assert!(limited.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok()));
+    let bearer = [("Authorization", "Bearer a-long-enough-secret-for-ops")];
+    for _ in 0..20 {
+        assert_eq!(crate::client::request("GET", &server.url("/collections"), &bearer).status, 200);
+    }
+}

@@ -44,6 +44,13 @@ pub enum Command {
         /// How long a request may take, in seconds, before it is abandoned with 503.
         #[arg(long, default_value_t = landbank_http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
         request_timeout_s: u64,
+        /// Requests per second one client address may make without a token (bursts of twice as many pass);
+        /// more are answered 429 with `Retry-After`. 0 turns the limit off (for load tests).
+        #[arg(long, default_value_t = landbank_http::DEFAULT_ANONYMOUS_RATE)]
+        anonymous_rate: u32,
+        /// How long a client may take to send a request's headers, in seconds, before the connection is closed.
+        #[arg(long, default_value_t = landbank_http::serve::DEFAULT_HEADER_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_s: u64,
         /// How often expired reservations are released, in seconds.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         expiry_interval_s: u64,

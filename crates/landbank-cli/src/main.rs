@@ -47,6 +47,8 @@ fn run(args: Args) -> Result<ExitCode> {
                 token_refresh_s,
                 max_in_flight,
                 request_timeout_s,
+                anonymous_rate,
+                header_timeout_s,
                 expiry_interval_s,
             } => {
                 serve::serve(serve::Options {
@@ -58,7 +60,9 @@ fn run(args: Args) -> Result<ExitCode> {
                     limits: landbank_http::Limits::new(
                         max_in_flight,
                         std::time::Duration::from_secs(request_timeout_s),
-                    ),
+                    )
+                    .with_anonymous_rate(anonymous_rate),
+                    header_timeout: std::time::Duration::from_secs(header_timeout_s),
                     expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
                 })
                 .await

@@ -18,6 +18,7 @@ pub struct Options<'a> {
     pub tokens: Vec<(String, String, landbank_http::Role)>,
     pub token_refresh: Duration,
     pub limits: landbank_http::Limits,
+    pub header_timeout: Duration,
     pub expiry_interval: Duration,
 }
 
@@ -52,7 +53,9 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
     // One parseable line on standard output, for people and for tests that bind port 0.
     println!("landbank listening on http://{local}/");
     tracing::info!(address = %local, "serving");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await.context("serving HTTP")?;
+    landbank_http::serve::serve(listener, router(state), options.header_timeout, shutdown())
+        .await
+        .context("serving HTTP")?;
     Ok(ExitCode::SUCCESS)
 }
 

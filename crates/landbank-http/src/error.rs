@@ -49,6 +49,9 @@ pub enum ApiError {
     IdempotencyKeyReused(String),
     #[error("this server has no store to write to; it serves reads only")]
     ReadOnly,
+    /// An anonymous client went over its rate.
+    #[error("too many requests from this address without a token; retry in {retry_after_s} s, or use a token")]
+    RateLimited { retry_after_s: u64 },
     /// Too many requests in flight, or a request that ran out of time.
     #[error("{0}")]
     Busy(String),
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unprocessable(_) | ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::ReadOnly | ApiError::StoreUnavailable | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -110,6 +114,7 @@ impl ApiError {
             ApiError::ReadOnly => "read-only",
             ApiError::StoreUnavailable => "store-unavailable",
             ApiError::Busy(_) => "busy",
+            ApiError::RateLimited { .. } => "rate-limited",
             ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::Internal(_) => "internal",
         }
@@ -155,6 +160,11 @@ impl IntoResponse for ApiError {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if matches!(self, ApiError::StoreUnavailable) {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
+        if let ApiError::RateLimited { retry_after_s } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_s.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

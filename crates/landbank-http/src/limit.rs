@@ -1,14 +1,20 @@
 //! Limits that keep one client, or a bug, from taking the service down: a cap on requests in flight (the rest
-//! are turned away at once with 503 and `Retry-After`, never queued without bound), a time limit per request, and
-//! a panic in a handler answered as a 500 problem without internals (and logged: it is a bug to fix).
+//! are turned away at once with 503 and `Retry-After`, never queued without bound), a time limit per request, a
+//! rate limit per client address for anonymous traffic (429 with `Retry-After`; token holders are not limited),
+//! and a panic in a handler answered as a 500 problem without internals (and logged: it is a bug to fix).
 
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -17,6 +23,8 @@ use crate::error::ApiError;
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
 /// How long a request may take, by default.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests per second one address may make without a token, by default (bursts of twice as many pass).
+pub const DEFAULT_ANONYMOUS_RATE: u32 = 100;
 
 /// The limits of one node.
 #[derive(Debug, Clone)]
@@ -24,11 +32,15 @@ pub struct Limits {
     in_flight: Arc<Semaphore>,
     max_in_flight: usize,
     timeout: Duration,
+    /// Per client address, for requests without a token; `None` when anonymous traffic is not limited.
+    anonymous: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    /// Requests seen, to forget idle addresses now and then.
+    seen: Arc<AtomicU64>,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits::new(DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT)
+        Limits::new(DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT).with_anonymous_rate(DEFAULT_ANONYMOUS_RATE)
     }
 }
 
@@ -36,12 +48,48 @@ impl Limits {
     /// At most `max_in_flight` requests at once (at least 1), each answered within `timeout`.
     pub fn new(max_in_flight: usize, timeout: Duration) -> Limits {
         let max_in_flight = max_in_flight.max(1);
-        Limits { in_flight: Arc::new(Semaphore::new(max_in_flight)), max_in_flight, timeout }
+        Limits {
+            in_flight: Arc::new(Semaphore::new(max_in_flight)),
+            max_in_flight,
+            timeout,
+            anonymous: None,
+            seen: Arc::default(),
+        }
+    }
+
+    /// Limits each client address to `per_second` requests without a token (bursts of twice that); 0 turns the
+    /// limit off.
+    #[must_use]
+    pub fn with_anonymous_rate(mut self, per_second: u32) -> Limits {
+        self.anonymous = NonZeroU32::new(per_second).map(|rate| {
+            let burst = rate.saturating_mul(NonZeroU32::MIN.saturating_add(1));
+            Arc::new(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)))
+        });
+        self
+    }
+
+    /// Refuses an anonymous request over its address's rate.
+    fn admit(&self, request: &Request) -> Result<(), ApiError> {
+        let Some(limiter) = &self.anonymous else { return Ok(()) };
+        if request.headers().contains_key(header::AUTHORIZATION) {
+            return Ok(());
+        }
+        let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else { return Ok(()) };
+        if self.seen.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&peer.ip()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::RateLimited { retry_after_s: wait.as_secs() + 1 }
+        })
     }
 }
 
 /// The middleware: a permit per request, and the time limit.
 pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    if let Err(refused) = limits.admit(&request) {
+        return refused.into_response();
+    }
     let Ok(_permit) = limits.in_flight.try_acquire() else {
         let mut response =
             ApiError::Busy(format!("the server is answering {} requests already; retry", limits.max_in_flight))
