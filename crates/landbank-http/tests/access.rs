@@ -197,3 +197,46 @@ async fn anonymous_readers_see_public_fields_and_planners_see_them_all() {
     let wrong = send(&state, "GET", "/collections/parcels/items?limit=1", Some(INVALID), None).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn no_anonymous_read_carries_a_restricted_field() {
+    let (state, _dir) = park().await;
+    let names: Vec<&str> = [Layer::Parcels, Layer::Projects].into_iter().flat_map(restricted).collect();
+    let reads = [
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/parcels",
+        "/collections/projects",
+        "/collections/parcels/items?limit=10000",
+        "/collections/parcels/items?limit=10000&f=html",
+        "/collections/projects/items?limit=100",
+        "/collections/projects/items?limit=100&f=html",
+        "/collections/parcels/items/1?f=html",
+        "/collections/projects/items/1",
+        "/collections/parcels/queryables",
+        "/collections/parcels/sortables",
+        "/collections/parcels/schema",
+        "/collections/projects/queryables",
+        "/collections/projects/sortables",
+        "/collections/projects/schema",
+        "/availability/land",
+        "/availability/space",
+        "/styles/default",
+        "/tiles/WebMercatorQuad/tilejson.json",
+        "/tiles/WebMercatorQuad/14/7187/13107",
+        "/collections/parcels/tiles/WebMercatorQuad/12/1796/3276",
+    ];
+    // `/stats` is left out: its totals by stage and industry are published aggregates, not any one project's.
+    for uri in reads {
+        let answer = send(&state, "GET", uri, None, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+        // As a JSON key, an HTML cell or a tile's key: the name followed by a quote or a closing tag.
+        let text = String::from_utf8_lossy(&answer.body);
+        for name in &names {
+            for shape in [format!("\"{name}\""), format!(">{name}<"), format!("\u{12}{name}")] {
+                assert!(!text.contains(&shape), "{uri} shows `{name}` to anonymous readers");
+            }
+        }
+    }
+}

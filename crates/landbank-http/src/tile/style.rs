@@ -23,8 +23,11 @@ pub fn tilejson(snapshot: &Snapshot, layers: &[Layer], name: &str, about: &str, 
     let vector_layers: Vec<Value> = layers
         .iter()
         .map(|layer| {
-            let fields: Map<String, Value> =
-                schema(*layer).iter().filter(|p| !p.array).map(|p| (p.name.to_owned(), json!(p.title))).collect();
+            let fields: Map<String, Value> = schema(*layer)
+                .iter()
+                .filter(|p| !p.array && !p.restricted)
+                .map(|p| (p.name.to_owned(), json!(p.title)))
+                .collect();
             json!({
                 "id": layer.code(),
                 "description": format!("{}: {}", title(*layer), description(*layer)),
