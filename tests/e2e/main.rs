@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `landbank` binary, started on port 0, read over HTTP and by GDAL's `ogrinfo`, over a
 //! GeoPackage and (whenever `LANDBANK_TEST_DATABASE_URL` is set) over PostgreSQL + PostGIS.
 
+mod api_fuzz;
 mod browser;
 mod cli;
 mod client;

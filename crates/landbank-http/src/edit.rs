@@ -219,8 +219,8 @@ pub async fn create_item(
     headers: HeaderMap,
     body: Body<Value>,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
     let actor = actor?;
     actor.require(needed(layer), &format!("editing {layer}"))?;
     let feature = prepare(body.value, &headers, false)?;
@@ -249,8 +249,8 @@ pub async fn replace_item(
     headers: HeaderMap,
     body: Body<Value>,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
     let actor = actor?;
     actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
@@ -280,8 +280,8 @@ pub async fn update_item(
     headers: HeaderMap,
     body: Body<Value>,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
     let actor = actor?;
     actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
@@ -320,8 +320,8 @@ pub async fn delete_item(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref()).only(&[])?;
     let layer = editable(&collection_id)?;
+    Params::parse(raw.as_deref()).only(&[])?;
     let actor = actor?;
     actor.require(needed(layer), &format!("editing {layer}"))?;
     let id = feature_id(layer.code(), &raw_id)?;
