@@ -129,3 +129,15 @@ fn a_file_and_a_database_cannot_both_be_the_store() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn gen_fills_an_empty_database_that_serves() {
+    let Some(db) = ScratchDatabase::from_env() else { return };
+    let out = succeeds(&["gen", "--parcels", "1500", "--out", db.url()]);
+    assert!(out.contains("1500 parcels"), "{out}");
+    let server = Server::with_database(db.url(), &[]);
+    let doc = get(&server.url("/collections/parcels/items?limit=1")).json();
+    assert_eq!(doc["numberMatched"], 1500);
+    let again = landbank(&["gen", "--parcels", "10", "--out", db.url()]);
+    assert!(!again.status.success(), "a second gen into a filled database must be refused");
+}

@@ -54,6 +54,20 @@ pub enum Command {
         /// How often expired reservations are released, in seconds.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         expiry_interval_s: u64,
+        /// What each inventory snapshot's tile cache may hold, in MiB; 0 draws every tile afresh.
+        #[arg(long, default_value_t = landbank_http::TILE_CACHE_BYTES >> 20)]
+        tile_cache_mib: usize,
+        /// Serve the web map from this directory (a built `web/dist`, read on every request) instead of the page
+        /// built into the binary.
+        #[arg(long, value_name = "DIR")]
+        web_dir: Option<std::path::PathBuf>,
+        /// A raster basemap for the web map under the park's own layers: an XYZ tile URL template such as
+        /// `https://tiles.example.com/{z}/{x}/{y}.png`. Without one the park's layers are the map.
+        #[arg(long, value_name = "URL")]
+        basemap_tiles: Option<String>,
+        /// The attribution the basemap's licence asks for, shown on the map.
+        #[arg(long, value_name = "TEXT", default_value = "", requires = "basemap_tiles")]
+        basemap_attribution: String,
     },
     /// Replace one layer of the store with the features of a GeoJSON file, after validating every feature.
     /// Nothing is written when any feature is wrong; every problem is listed.
@@ -103,12 +117,14 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Generate a seeded synthetic inventory of any size into a new GeoPackage (for benchmarks).
+    /// Generate a seeded synthetic inventory of any size (for benchmarks) into a new GeoPackage or an empty
+    /// PostgreSQL + PostGIS database.
     Gen {
         #[arg(long)]
         parcels: usize,
-        #[arg(long)]
-        out: PathBuf,
+        /// A new `.gpkg` file, or `postgres://user@host/database` (an empty database with PostGIS).
+        #[arg(long, value_parser = parse_location)]
+        out: Location,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },

@@ -1,16 +1,18 @@
-//! `landbank gen`: a seeded synthetic inventory of any size, written to a new GeoPackage.
+//! `landbank gen`: a seeded synthetic inventory of any size, written to a new GeoPackage or an empty PostGIS
+//! database.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use landbank_store::GeoPackage;
+use landbank_store::{Location, Store};
 
-pub fn generate(parcels: usize, seed: u64, out: &Path) -> Result<ExitCode> {
-    if out.exists() {
-        bail!("{} exists already; choose a new file", out.display());
+pub async fn generate(parcels: usize, seed: u64, out: &Location) -> Result<ExitCode> {
+    if let Location::GeoPackage(path) = out
+        && path.exists()
+    {
+        bail!("{} exists already; choose a new file", path.display());
     }
     let started = Instant::now();
     let bar = ProgressBar::new(parcels as u64);
@@ -25,20 +27,20 @@ pub fn generate(parcels: usize, seed: u64, out: &Path) -> Result<ExitCode> {
     let generated = started.elapsed();
 
     let spinner = ProgressBar::new_spinner();
-    spinner.set_message(format!("writing {}", out.display()));
+    spinner.set_message(format!("writing {out}"));
     spinner.enable_steady_tick(Duration::from_millis(120));
     let writing = Instant::now();
-    GeoPackage::create(out, &parts).with_context(|| format!("writing {}", out.display()))?;
+    let counts = (parts.parcels.len(), parts.buildings.len(), parts.units.len(), parts.projects.len());
+    Store::create(out, parts).await.with_context(|| format!("writing {out}"))?;
     spinner.finish_and_clear();
     println!(
-        "{} parcels, {} buildings, {} units, {} projects: generated in {:.1} s, written in {:.1} s to {}",
-        parts.parcels.len(),
-        parts.buildings.len(),
-        parts.units.len(),
-        parts.projects.len(),
+        "{} parcels, {} buildings, {} units, {} projects: generated in {:.1} s, written in {:.1} s to {out}",
+        counts.0,
+        counts.1,
+        counts.2,
+        counts.3,
         generated.as_secs_f64(),
         writing.elapsed().as_secs_f64(),
-        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

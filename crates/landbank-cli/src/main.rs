@@ -50,7 +50,26 @@ fn run(args: Args) -> Result<ExitCode> {
                 anonymous_rate,
                 header_timeout_s,
                 expiry_interval_s,
+                tile_cache_mib,
+                web_dir,
+                basemap_tiles,
+                basemap_attribution,
             } => {
+                if let Some(dir) = &web_dir {
+                    anyhow::ensure!(
+                        dir.join("index.html").is_file(),
+                        "--web-dir {}: no index.html there; build the page with `npm run build --prefix web`",
+                        dir.display()
+                    );
+                }
+                let web = landbank_http::WebConfig {
+                    source: match web_dir {
+                        Some(dir) => landbank_http::Web::Dir(dir.into()),
+                        None => landbank_http::Web::Embedded,
+                    },
+                    basemap: basemap_tiles
+                        .map(|tiles| landbank_http::Basemap { tiles, attribution: basemap_attribution }),
+                };
                 serve::serve(serve::Options {
                     location: store.location(),
                     listen,
@@ -64,6 +83,8 @@ fn run(args: Args) -> Result<ExitCode> {
                     .with_anonymous_rate(anonymous_rate),
                     header_timeout: std::time::Duration::from_secs(header_timeout_s),
                     expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
+                    web,
+                    tile_cache_bytes: tile_cache_mib << 20,
                 })
                 .await
             }
@@ -83,7 +104,7 @@ fn run(args: Args) -> Result<ExitCode> {
             Command::Check { store } => check::check(&store.location()).await,
             Command::Migrate { database_url } => migrate(&database_url).await,
             Command::Copy { from, to } => copy::copy(&from, &to).await,
-            Command::Gen { parcels, out, seed } => generate::generate(parcels, seed, &out),
+            Command::Gen { parcels, out, seed } => generate::generate(parcels, seed, &out).await,
             Command::Fixtures { out } => fixtures::write(&out).map(|()| ExitCode::SUCCESS),
         }
     })

@@ -20,6 +20,8 @@ pub struct Options<'a> {
     pub limits: landbank_http::Limits,
     pub header_timeout: Duration,
     pub expiry_interval: Duration,
+    pub web: landbank_http::WebConfig,
+    pub tile_cache_bytes: usize,
 }
 
 pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
@@ -40,7 +42,10 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
     );
     let tokens = landbank_http::Tokens::configured(options.tokens.iter().cloned());
     let mut state =
-        AppState::new(inventory).with_store(store, tokens).with_limits(options.limits.clone()).applied_from(sequence);
+        AppState::new(inventory).with_store(store, tokens).with_limits(options.limits.clone())
+        .with_web(options.web.clone())
+        .with_tile_cache(options.tile_cache_bytes)
+        .applied_from(sequence);
     landbank_http::refresh_tokens(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("reading the tokens")?;
     if let Some(url) = public_url {
         state = state.with_public_url(url);

@@ -54,7 +54,8 @@ nav a{{margin-right:1rem}}code{{background:#eef3f6;padding:0 .2rem}}</style></he
     ))
 }
 
-pub fn landing(base: &Base, snapshot: &Snapshot) -> Html<String> {
+/// The landing page; `map` says whether the web map is served at `/`.
+pub fn landing(base: &Base, snapshot: &Snapshot, map: bool) -> Html<String> {
     let inv = &snapshot.inventory;
     let mut body = format!("<p>{}</p><ul>", escape(DESCRIPTION));
     for l in crate::landing::landing_links(base) {
@@ -68,13 +69,19 @@ pub fn landing(base: &Base, snapshot: &Snapshot) -> Html<String> {
     }
     let _ = write!(
         body,
-        "</ul><p>{} parcels, {} factory buildings, {} units, {} projects. The interactive map arrives with the web front-end; \
-         meanwhile browse the <a href=\"/collections?f=html\">collections</a> or open this service in QGIS or GDAL as an OGC API – Features source.</p>",
+        "</ul><p>{} parcels, {} factory buildings, {} units, {} projects. Browse the <a href=\"{}/collections?f=html\">collections</a> \
+         or open this service in QGIS or GDAL as an OGC API – Features source.</p>",
         inv.parcels().len(),
         inv.buildings().len(),
         inv.units().len(),
-        inv.projects().len()
+        inv.projects().len(),
+        escape(&base.0),
     );
+    if map {
+        let _ = write!(body, "<p>The <a href=\"{}/\">web map</a> shows the park and its figures.</p>", escape(&base.0));
+    } else {
+        let _ = write!(body, "<p>{}</p>", crate::web::NOT_BUILT);
+    }
     page(TITLE, &body)
 }
 

@@ -65,7 +65,10 @@ pub async fn landing(
             "description": DESCRIPTION,
             "links": landing_links(&base),
         }))),
-        Format::Html => Ok(html::landing(&base, &state.snapshot()).into_response()),
+        // A browser at `/` gets the web map; `?f=html` (and a binary built without the map) the landing page.
+        Format::Html if params.get("f").is_none() => Ok(crate::web::page(&state)
+            .unwrap_or_else(|| html::landing(&base, &state.snapshot(), false).into_response())),
+        Format::Html => Ok(html::landing(&base, &state.snapshot(), state.web().has_page()).into_response()),
     }
 }
 

@@ -28,6 +28,7 @@ mod reservation;
 pub mod serve;
 mod stats;
 mod tile;
+mod web;
 mod write;
 
 use std::sync::{Arc, RwLock};
@@ -47,6 +48,8 @@ pub use feed::spawn_follower;
 pub use limit::{DEFAULT_ANONYMOUS_RATE, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT, Limits};
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use reservation::{expire_now, spawn_expiry};
+pub use tile::CACHE_BYTES as TILE_CACHE_BYTES;
+pub use web::{Basemap, Web, WebConfig};
 use write::Writer;
 
 /// One consistent view of the inventory and what is derived from it.
@@ -82,6 +85,9 @@ pub struct AppState {
     /// The bearer tokens this node accepts: configured ones, and those the store keeps.
     tokens: Arc<Tokens>,
     limits: Limits,
+    web: Arc<WebConfig>,
+    /// What each snapshot's tile cache may hold, in bytes (0: no cache).
+    tile_cache_bytes: usize,
 }
 
 impl AppState {
@@ -93,6 +99,8 @@ impl AppState {
             writer: None,
             tokens: Arc::new(Tokens::default()),
             limits: Limits::default(),
+            web: Arc::new(WebConfig::default()),
+            tile_cache_bytes: tile::CACHE_BYTES,
         }
     }
 
@@ -110,6 +118,27 @@ impl AppState {
     #[must_use]
     pub fn with_tokens(mut self, tokens: Tokens) -> AppState {
         self.tokens = Arc::new(tokens);
+        self
+    }
+
+    /// Serves the web map from elsewhere than the binary, or with a basemap.
+    #[must_use]
+    pub fn with_web(mut self, web: WebConfig) -> AppState {
+        self.web = Arc::new(web);
+        self
+    }
+
+    pub(crate) fn web(&self) -> &WebConfig {
+        &self.web
+    }
+
+    /// Keeps at most `bytes` of encoded tiles per snapshot instead of [`tile::CACHE_BYTES`]; 0 draws every tile
+    /// afresh (to measure drawing).
+    #[must_use]
+    pub fn with_tile_cache(mut self, bytes: usize) -> AppState {
+        self.tile_cache_bytes = bytes;
+        let current = self.snapshot();
+        current.tiles.set_budget(bytes);
         self
     }
 
@@ -138,6 +167,7 @@ impl AppState {
     }
 
     fn install(&self, snapshot: Snapshot) {
+        snapshot.tiles.set_budget(self.tile_cache_bytes);
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
     }
 }
@@ -146,6 +176,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(landing::landing))
+        .route("/app/{*path}", get(web::asset))
         .route("/conformance", get(landing::conformance))
         .route("/api", get(openapi::api))
         .route("/collections", get(collection::list_collections))

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use landbank_inventory::Layer;
 use serde_json::{Value, json};
 
-pub use cache::TileCache;
+pub use cache::{CACHE_BYTES, TileCache};
 use cache::TileKey;
 use mercator::{MAX_ZOOM, TileId, tiles_across};
 

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use landbank_http::{AppState, MAX_LIMIT, router};
+use landbank_http::{AppState, Basemap, MAX_LIMIT, Web, WebConfig, router};
 use landbank_inventory::{Availability, BBox, Inventory};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -320,4 +320,62 @@ async fn head_requests_are_answered_without_a_body() {
     let answer = call(Method::HEAD, "/collections/parcels/items?limit=1", None).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert!(answer.body.is_empty());
+}
+
+/// Status, `Content-Type`, `Cache-Control` and body of a GET on `state`'s router.
+async fn call_on(state: AppState, uri: &str, accept: &str) -> (StatusCode, String, String, String) {
+    let request = Request::builder().uri(uri).header(header::HOST, "landbank.test").header(header::ACCEPT, accept);
+    let response = router(state).oneshot(request.body(Body::empty()).expect("request")).await.expect("answer");
+    let status = response.status();
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (content_type, cache_control) = (header(header::CONTENT_TYPE), header(header::CACHE_CONTROL));
+    let body = response.into_body().collect().await.expect("body").to_bytes().to_vec();
+    (status, content_type, cache_control, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn browsers_get_the_web_map_at_the_root_and_its_files_under_app() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("assets")).expect("assets");
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>map</title><div id=map></div>").expect("page");
+    std::fs::write(dir.path().join("assets/main-1a2b.js"), "export const x = 1;").expect("script");
+    let web = WebConfig {
+        source: Web::Dir(dir.path().into()),
+        basemap: Some(Basemap { tiles: "https://tiles.test/{z}/{x}/{y}.png".into(), attribution: "© test".into() }),
+    };
+    let state = AppState::new(inventory()).with_web(web);
+    const BROWSER: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
+
+    let (status, content_type, cache, body) = call_on(state.clone(), "/", BROWSER).await;
+    assert_eq!((status, content_type.as_str(), cache.as_str()), (StatusCode::OK, "text/html; charset=utf-8", "no-cache"));
+    assert!(body.contains("<div id=map>"), "{body}");
+    // The landing page stays one `f=html` away, and links the map; JSON clients still get the landing document.
+    let (_, _, _, landing) = call_on(state.clone(), "/?f=html", BROWSER).await;
+    assert!(landing.contains("web map</a>") && landing.contains("/collections?f=html"), "{landing}");
+    let (_, content_type, _, _) = call_on(state.clone(), "/", "application/json").await;
+    assert_eq!(content_type, "application/json");
+
+    let (status, content_type, cache, body) = call_on(state.clone(), "/app/assets/main-1a2b.js", "*/*").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "text/javascript; charset=utf-8");
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    assert_eq!(body, "export const x = 1;");
+    let (_, _, _, config) = call_on(state.clone(), "/app/config.json", "*/*").await;
+    let config: Value = serde_json::from_str(&config).expect("JSON");
+    assert_eq!(config["basemap"]["tiles"][0], "https://tiles.test/{z}/{x}/{y}.png");
+    for outside in ["/app/missing.js", "/app/%2e%2e/%2e%2e/Cargo.toml", "/app/assets/..%2F..%2Findex.html"] {
+        let (status, content_type, _, _) = call_on(state.clone(), outside, "*/*").await;
+        assert_eq!((status, content_type.as_str()), (StatusCode::NOT_FOUND, "application/problem+json"), "{outside}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_built_page_the_root_says_how_to_build_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let state = AppState::new(inventory()).with_web(WebConfig { source: Web::Dir(dir.path().into()), basemap: None });
+    let (status, content_type, _, body) = call_on(state.clone(), "/", "text/html").await;
+    assert_eq!((status, content_type.as_str()), (StatusCode::OK, "text/html; charset=utf-8"));
+    assert!(body.contains("npm ci --prefix web"), "{body}");
+    let (_, _, _, config) = call_on(state, "/app/config.json", "*/*").await;
+    assert_eq!(config, r#"{"basemap":null}"#);
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use axum::body::Bytes;
@@ -28,7 +29,7 @@ pub struct TileKey {
 
 /// Encoded tiles (an empty body for an empty tile), shared by every request on one snapshot.
 pub struct TileCache {
-    budget: usize,
+    budget: AtomicUsize,
     inner: Mutex<Lru>,
 }
 
@@ -44,11 +45,19 @@ struct Lru {
 impl TileCache {
     /// An empty cache that holds at most `budget` bytes.
     pub fn new(budget: usize) -> TileCache {
-        TileCache { budget, inner: Mutex::new(Lru::default()) }
+        TileCache { budget: AtomicUsize::new(budget), inner: Mutex::new(Lru::default()) }
+    }
+
+    /// Holds at most `budget` bytes from now on (0: nothing is kept); entries beyond it go at the next insert.
+    pub fn set_budget(&self, budget: usize) {
+        self.budget.store(budget, Ordering::Relaxed);
     }
 
     /// The cached tile, marked as just used.
     pub fn get(&self, key: TileKey) -> Option<Bytes> {
+        if self.budget.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
         let mut lru = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         lru.clock += 1;
         let now = lru.clock;
@@ -63,7 +72,8 @@ impl TileCache {
     /// than the whole budget is not kept.
     pub fn insert(&self, key: TileKey, tile: Bytes) {
         let cost = tile.len() + ENTRY_COST;
-        if cost > self.budget {
+        let budget = self.budget.load(Ordering::Relaxed);
+        if cost > budget {
             return;
         }
         let mut lru = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
@@ -75,7 +85,7 @@ impl TileCache {
         }
         lru.order.insert(now, key);
         lru.bytes += cost;
-        while lru.bytes > self.budget {
+        while lru.bytes > budget {
             let Some((_, oldest)) = lru.order.pop_first() else { break };
             if let Some((gone, _)) = lru.entries.remove(&oldest) {
                 lru.bytes -= gone.len() + ENTRY_COST;
@@ -101,7 +111,7 @@ impl fmt::Debug for TileCache {
         // The usage, not the tiles.
         let (tiles, bytes) = self.usage();
         f.debug_struct("TileCache")
-            .field("budget", &self.budget)
+            .field("budget", &self.budget.load(Ordering::Relaxed))
             .field("inner", &format_args!("{tiles} tiles, {bytes} bytes"))
             .finish()
     }
