@@ -32,7 +32,8 @@ fn main() {
         collect(&dist, &dist, &mut files);
     }
     files.sort();
-    let mut out = String::from("/// The files of `web/dist`, by path relative to it.\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut out =
+        String::from("/// The files of `web/dist`, by path relative to it.\npub static FILES: &[(&str, &[u8])] = &[\n");
     for (relative, absolute) in &files {
         let _ = writeln!(out, "    ({relative:?}, include_bytes!({:?})),", absolute.display().to_string());
     }

@@ -41,8 +41,9 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
         "inventory loaded"
     );
     let tokens = landbank_http::Tokens::configured(options.tokens.iter().cloned());
-    let mut state =
-        AppState::new(inventory).with_store(store, tokens).with_limits(options.limits.clone())
+    let mut state = AppState::new(inventory)
+        .with_store(store, tokens)
+        .with_limits(options.limits.clone())
         .with_web(options.web.clone())
         .with_tile_cache(options.tile_cache_bytes)
         .applied_from(sequence);

@@ -95,14 +95,17 @@ async fn catch_up(state: &AppState, writer: &Writer) -> Result<(), String> {
             let next = match RecordIds::of(&foreign) {
                 Some(ids) => {
                     let change = store.records(&ids).await.map_err(|e| chain(&e))?;
-                    let mut next = state.snapshot().inventory.clone();
+                    let current = state.snapshot();
+                    let mut next = current.inventory.clone();
                     next.apply(&change);
-                    next
+                    Snapshot::after(&current, next, &change)
                 }
                 // An import replaced a whole layer: only a full reload is sure to match.
-                None => Inventory::new(store.load().await.map_err(|e| chain(&e))?).map_err(|e| e.to_string())?,
+                None => Snapshot::new(
+                    Inventory::new(store.load().await.map_err(|e| chain(&e))?).map_err(|e| e.to_string())?,
+                ),
             };
-            state.install(Snapshot::new(next));
+            state.install(next);
             tracing::debug!(events = foreign.len(), sequence = last, "applied changes from other nodes");
         }
         writer.applied.store(last, Ordering::SeqCst);

@@ -66,8 +66,10 @@ pub async fn landing(
             "links": landing_links(&base),
         }))),
         // A browser at `/` gets the web map; `?f=html` (and a binary built without the map) the landing page.
-        Format::Html if params.get("f").is_none() => Ok(crate::web::page(&state)
-            .unwrap_or_else(|| html::landing(&base, &state.snapshot(), false).into_response())),
+        Format::Html if params.get("f").is_none() => {
+            Ok(crate::web::page(&state)
+                .unwrap_or_else(|| html::landing(&base, &state.snapshot(), false).into_response()))
+        }
         Format::Html => Ok(html::landing(&base, &state.snapshot(), state.web().has_page()).into_response()),
     }
 }

@@ -37,7 +37,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
 use axum::routing::{get, post};
-use landbank_inventory::{BBox, Inventory, Statistics, statistics};
+use landbank_inventory::{BBox, Change, Inventory, Statistics, statistics};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::trace::TraceLayer;
@@ -72,6 +72,16 @@ impl Snapshot {
             landbank_geojson::records(&inventory, layer).filter_map(|r| r.bbox(&inventory)).reduce(BBox::union)
         });
         Snapshot { inventory, statistics, extents, tiles: tile::TileCache::default(), version: cache::new_version() }
+    }
+
+    /// The snapshot of `inventory`, which is `previous`'s with `change` applied: it keeps the cached tiles the
+    /// change leaves as they were.
+    pub fn after(previous: &Snapshot, inventory: Inventory, change: &Change) -> Snapshot {
+        let next = Snapshot::new(inventory);
+        if let Some(keep) = tile::unchanged_by(&previous.inventory, &next.inventory, change) {
+            next.tiles.carry_over(&previous.tiles, keep);
+        }
+        next
     }
 }
 

@@ -28,7 +28,38 @@ use landbank_inventory::Layer;
 use serde_json::{Value, json};
 
 pub use cache::{CACHE_BYTES, TileCache};
+
+/// Which cached tiles a change leaves as they were: those whose buffered box no changed parcel, building or unit
+/// reaches, before or after the change. `None` when the change cannot be bounded in space — a project's new
+/// stage or name may show on any of its parcels — so no tile is kept.
+pub fn unchanged_by(before: &Inventory, after: &Inventory, change: &Change) -> Option<impl Fn(TileKey) -> bool> {
+    if !change.projects.is_empty() {
+        return None;
+    }
+    let mut dirty: Vec<BBox> = Vec::new();
+    let mut add = |polygon: Option<&geo::Polygon>| dirty.extend(polygon.and_then(BBox::of_polygon));
+    for parcel in &change.parcels {
+        add(before.parcel(parcel.id).map(|p| &p.geometry));
+        add(Some(&parcel.geometry));
+    }
+    for building in &change.buildings {
+        add(before.building(building.id).map(|b| &b.footprint));
+        add(Some(&building.footprint));
+    }
+    for unit in &change.units {
+        for inventory in [before, after] {
+            let outline = inventory.unit(unit.id).and_then(|u| u.outline.as_ref());
+            add(outline.or_else(|| inventory.building(unit.building).map(|b| &b.footprint)));
+        }
+        add(unit.outline.as_ref());
+    }
+    Some(move |key: TileKey| {
+        let reach = key.tile.bbox(mercator::BUFFER);
+        !dirty.iter().any(|b| b.intersects(&reach))
+    })
+}
 use cache::TileKey;
+use landbank_inventory::{BBox, Change, Inventory};
 use mercator::{MAX_ZOOM, TileId, tiles_across};
 
 use crate::collection::{description, layer_of, title};
@@ -268,6 +299,56 @@ pub fn openapi_paths() -> Vec<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The z16 tile holding a point.
+    fn tile_at(lon: f64, lat: f64) -> TileKey {
+        let world = mercator::world(geo::Coord { x: lon, y: lat });
+        let n = f64::from(tiles_across(16));
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let tile = TileId::new(16, (world.x * n) as u32, (world.y * n) as u32).expect("in the grid");
+        TileKey { layers: LayerSet::ALL, tile }
+    }
+
+    #[test]
+    fn a_change_keeps_the_cached_tiles_it_does_not_reach() {
+        let before = Inventory::new(landbank_gen::dongxing()).expect("the fixtures assemble");
+        let parcels = before.parcels();
+        let (near, far) = (
+            &parcels[0],
+            parcels
+                .iter()
+                .max_by(|a, b| {
+                    let d = |p: &landbank_inventory::Parcel| {
+                        let (a, b) = (
+                            BBox::of_polygon(&p.geometry).expect("box"),
+                            BBox::of_polygon(&parcels[0].geometry).expect("box"),
+                        );
+                        (a.min_lon - b.min_lon).abs() + (a.min_lat - b.min_lat).abs()
+                    };
+                    d(a).total_cmp(&d(b))
+                })
+                .expect("parcels"),
+        );
+        let centre = |p: &landbank_inventory::Parcel| {
+            let b = BBox::of_polygon(&p.geometry).expect("box");
+            ((b.min_lon + b.max_lon) / 2.0, (b.min_lat + b.max_lat) / 2.0)
+        };
+        let mut held = near.clone();
+        held.availability = landbank_inventory::Availability::Held;
+        let change = Change { parcels: vec![held], kind: "reserve", ..Change::default() };
+        let mut after = before.clone();
+        after.apply(&change);
+
+        let keep = unchanged_by(&before, &after, &change).expect("a parcel's change is bounded");
+        let (lon, lat) = centre(near);
+        assert!(!keep(tile_at(lon, lat)), "the changed parcel's tile must be drawn again");
+        let (lon, lat) = centre(far);
+        assert!(keep(tile_at(lon, lat)), "a tile far from the change stays");
+
+        let project = before.projects()[0].clone();
+        let change = Change { projects: vec![project], kind: "update", ..Change::default() };
+        assert!(unchanged_by(&before, &before, &change).is_none(), "a project may show on any tile");
+    }
 
     #[test]
     fn tile_paths_name_the_part_that_is_out_of_the_grid() {

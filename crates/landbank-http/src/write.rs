@@ -286,7 +286,7 @@ pub async fn commit(
                 writer.applied.fetch_max(*last, Ordering::SeqCst);
             }
         }
-        state.install(Snapshot::new(next));
+        state.install(Snapshot::after(&snapshot, next, &change));
         drop(turn);
         Ok::<(), ApiError>(())
     })

@@ -347,7 +347,10 @@ async fn browsers_get_the_web_map_at_the_root_and_its_files_under_app() {
     const BROWSER: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
 
     let (status, content_type, cache, body) = call_on(state.clone(), "/", BROWSER).await;
-    assert_eq!((status, content_type.as_str(), cache.as_str()), (StatusCode::OK, "text/html; charset=utf-8", "no-cache"));
+    assert_eq!(
+        (status, content_type.as_str(), cache.as_str()),
+        (StatusCode::OK, "text/html; charset=utf-8", "no-cache")
+    );
     assert!(body.contains("<div id=map>"), "{body}");
     // The landing page stays one `f=html` away, and links the map; JSON clients still get the landing document.
     let (_, _, _, landing) = call_on(state.clone(), "/?f=html", BROWSER).await;

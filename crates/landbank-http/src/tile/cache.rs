@@ -1,8 +1,9 @@
 //! The tile cache of one snapshot: encoded tiles by layer set and tile, least recently used out first, bounded
 //! in bytes.
 //!
-//! **Invariant:** a cache belongs to exactly one [`crate::Snapshot`] and is created empty with it, so a tile can
-//! never outlive the inventory it was drawn from: a write installs a new snapshot, and with it an empty cache.
+//! **Invariant:** a cache belongs to exactly one [`crate::Snapshot`], and every tile in it is what that snapshot's
+//! inventory draws: a write installs a new snapshot whose cache takes over only the previous tiles that no changed
+//! record reaches (see [`super::unchanged_by`]); after a change it cannot bound, the new cache starts empty.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -90,6 +91,22 @@ impl TileCache {
             if let Some((gone, _)) = lru.entries.remove(&oldest) {
                 lru.bytes -= gone.len() + ENTRY_COST;
             }
+        }
+    }
+
+    /// Takes over the tiles of `previous` (another snapshot's cache) that `keep` accepts, oldest first, so they
+    /// keep their order of use; those beyond this cache's budget are left behind.
+    pub fn carry_over(&self, previous: &TileCache, keep: impl Fn(TileKey) -> bool) {
+        let kept: Vec<(TileKey, Bytes)> = {
+            let old = previous.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            old.order
+                .values()
+                .filter(|key| keep(**key))
+                .filter_map(|key| Some((*key, old.entries.get(key)?.0.clone())))
+                .collect()
+        };
+        for (key, tile) in kept {
+            self.insert(key, tile);
         }
     }
 
