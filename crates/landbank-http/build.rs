@@ -27,6 +27,11 @@ fn main() {
         }
     }
 
+    // The page is copied next to the generated code, so a rebuild of `web/dist` while the crate compiles cannot
+    // leave it naming files that are gone.
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let copy = out_dir.join("web");
+    let _ = std::fs::remove_dir_all(&copy);
     let mut files = Vec::new();
     if dist.join("index.html").is_file() {
         collect(&dist, &dist, &mut files);
@@ -34,11 +39,13 @@ fn main() {
     files.sort();
     let mut out =
         String::from("/// The files of `web/dist`, by path relative to it.\npub static FILES: &[(&str, &[u8])] = &[\n");
-    for (relative, absolute) in &files {
-        let _ = writeln!(out, "    ({relative:?}, include_bytes!({:?})),", absolute.display().to_string());
+    for (relative, source) in &files {
+        let target = copy.join(relative);
+        std::fs::create_dir_all(target.parent().expect("a file has a parent")).expect("creating the page's copy");
+        std::fs::copy(source, &target).expect("copying the page");
+        let _ = writeln!(out, "    ({relative:?}, include_bytes!({:?})),", target.display().to_string());
     }
     out.push_str("];\n");
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("web_files.rs"), out).expect("writing web_files.rs");
 }
 

@@ -59,3 +59,46 @@ fn the_maplibre_snippet_of_the_api_doc_renders_parcels_in_chromium() {
     assert!(out.status.success(), "the MapLibre snippet check failed ({}):\n{stdout}\n{stderr}", out.status);
     println!("{stdout}");
 }
+
+/// The web map at `/`, as planners and investors use it: `tests/browser/webmap.mjs` drives Debian's Chromium
+/// through the page built into the binary (see the script's header for every check) and writes its screenshots to
+/// `target/screenshots/`. The page must be built (`npm ci --prefix web`; `build.rs` runs `npm run build`).
+#[test]
+fn the_web_map_serves_investors_and_planners_in_chromium() {
+    let mut missing = missing();
+    if !root().join("web/dist/index.html").is_file() {
+        missing
+            .push("the web map's build, web/dist (run `npm ci --prefix web && npm run build --prefix web`)".to_owned());
+    }
+    if !missing.is_empty() {
+        assert!(std::env::var("CI").is_err(), "the web map test is required under CI; missing: {}", missing.join(", "));
+        eprintln!("note: skipping the web map test; missing: {}", missing.join(", "));
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let secret = "webmap-planner-secret";
+    let token = format!("planner:{secret}:planner");
+    let server = Server::with(&dir.path().join("landbank.gpkg"), &["--token", &token, "--anonymous-rate", "0"]);
+    let page = crate::client::request("GET", &server.url("/"), &[("Accept", "text/html")]);
+    let page = String::from_utf8_lossy(&page.body);
+    assert!(
+        page.contains("/app/assets/"),
+        "`/` does not serve the built web map (was the binary built before web/dist?):\n{page}"
+    );
+    let screenshots = root().join("target/screenshots");
+    std::fs::create_dir_all(&screenshots).expect("target/screenshots");
+    let out = Command::new("node")
+        .arg("tests/browser/webmap.mjs")
+        .arg(&server.base)
+        .arg(secret)
+        .arg(&screenshots)
+        .current_dir(root())
+        .env("LANDBANK_TEST_CHROMIUM", chromium())
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .output()
+        .expect("node tests/browser/webmap.mjs starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the web map check failed ({}):\n{stdout}\n{stderr}", out.status);
+    println!("{stdout}");
+}

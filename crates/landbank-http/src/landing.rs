@@ -58,6 +58,13 @@ pub async fn landing(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(raw.as_deref());
+    // The web map keeps its state (view, filters, language) in the query of its own address, which is `/`.
+    if params.get("f").is_none()
+        && Format::negotiate(None, &headers)? == Format::Html
+        && let Some(page) = crate::web::page(&state)
+    {
+        return Ok(page);
+    }
     params.only(&["f"])?;
     match Format::negotiate(params.get("f"), &headers)? {
         Format::Json => Ok(html::json(&json!({
@@ -65,11 +72,7 @@ pub async fn landing(
             "description": DESCRIPTION,
             "links": landing_links(&base),
         }))),
-        // A browser at `/` gets the web map; `?f=html` (and a binary built without the map) the landing page.
-        Format::Html if params.get("f").is_none() => {
-            Ok(crate::web::page(&state)
-                .unwrap_or_else(|| html::landing(&base, &state.snapshot(), false).into_response()))
-        }
+        // A browser gets the web map (above); `?f=html`, or a binary built without the map, the landing page.
         Format::Html => Ok(html::landing(&base, &state.snapshot(), state.web().has_page()).into_response()),
     }
 }

@@ -186,6 +186,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(landing::landing))
+        .route("/app/", get(web::index))
         .route("/app/{*path}", get(web::asset))
         .route("/conformance", get(landing::conformance))
         .route("/api", get(openapi::api))

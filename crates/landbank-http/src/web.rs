@@ -114,6 +114,11 @@ pub fn page(state: &AppState) -> Option<Response> {
     )
 }
 
+/// `GET /app/`: the page, as at `/`.
+pub async fn index(State(state): State<AppState>) -> Result<Response, ApiError> {
+    page(&state).ok_or_else(|| ApiError::NotFound { path: "/app/ (the web map is not built)".to_owned() })
+}
+
 /// `GET /app/{*path}`: a file of the page. Built assets have content hashes in their names and are cached for a
 /// year; everything else is revalidated.
 pub async fn asset(State(state): State<AppState>, UrlPath(path): UrlPath<String>) -> Result<Response, ApiError> {

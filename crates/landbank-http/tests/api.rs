@@ -352,6 +352,12 @@ async fn browsers_get_the_web_map_at_the_root_and_its_files_under_app() {
         (StatusCode::OK, "text/html; charset=utf-8", "no-cache")
     );
     assert!(body.contains("<div id=map>"), "{body}");
+    // The page's own state travels in the query of its address; `/app/` is the same page.
+    for address in ["/?lang=en&view=planner&map=14/21.55/108.0", "/app/"] {
+        let (status, _, _, body) = call_on(state.clone(), address, BROWSER).await;
+        assert_eq!(status, StatusCode::OK, "{address}");
+        assert!(body.contains("<div id=map>"), "{address}: {body}");
+    }
     // The landing page stays one `f=html` away, and links the map; JSON clients still get the landing document.
     let (_, _, _, landing) = call_on(state.clone(), "/?f=html", BROWSER).await;
     assert!(landing.contains("web map</a>") && landing.contains("/collections?f=html"), "{landing}");
