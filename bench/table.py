@@ -40,7 +40,11 @@ def cell(run):
 
 
 def ratio(a, b):
-    return a["rps"] / b["rps"] if a and b else None
+    return a["rps"] / b["rps"] if a and b and b["rps"] else None
+
+
+def plain(value, fmt="{:.0f}×"):
+    return "—" if value is None else fmt.format(value)
 
 
 def verdict(value, target, fmt="{:.0f}×", at_least=True):
@@ -68,9 +72,9 @@ def main():
       f"the servers, PostgreSQL and wrk share these cores. "
       f"Versions: landbank {sh('git -C ' + str(ROOT) + ' describe --always --dirty')}, "
       f"tipg {pip_version(args.venv, 'tipg')}, pygeoapi {pip_version(args.venv, 'pygeoapi')}, "
-      f"{sh(args.martin + ' --version')}, {sh('nginx -v 2>&1')}, {sh('wrk -v 2>&1')}, "
+      f"{sh(args.martin + ' --version')}, {sh('nginx -v 2>&1')}, wrk {sh("wrk -v 2>&1 | grep -o '[0-9][0-9.]*' | head -1")}, "
       f"{sh('psql ' + args.pg + '/postgres -qAtc \"select split_part(version(), \' \', 2)\"')} with PostGIS "
-      f"{sh('psql ' + args.pg + '/postgres -qAtc \"select extversion from pg_available_extensions where name = \'postgis\'\"')}.")
+      f"{sh('psql ' + args.pg + '/postgres -qAtc \"select default_version from pg_available_extensions where name = \'postgis\'\"')}.")
     w("")
     first = results[0]
     w(f"Every figure is requests per second from `wrk -t{first['threads']} -c{first['connections']} "
@@ -102,11 +106,12 @@ def main():
         w(f"| (b) items in a bbox matching {b['matched']:,} parcels, `limit=1000` ({b['bytes']:,} bytes) | "
           f"{cell(g('b/landbank'))} | {cell(g('b/tipg'))} | {cell(g('b/pygeoapi'))} | — | {cell(g('b/nginx'))} | "
           f"× tipg {verdict(ratio(g('b/landbank'), g('b/tipg')), 50)}; × pygeoapi "
-          f"{ratio(g('b/landbank'), g('b/pygeoapi')):.0f}×; of nginx {ratio(g('b/landbank'), g('b/nginx')):.2f} |")
+          f"{plain(ratio(g('b/landbank'), g('b/pygeoapi')))}; of nginx "
+          f"{plain(ratio(g('b/landbank'), g('b/nginx')), '{:.2f}')} |")
         w(f"| (c) z14 parcel tiles, uncached: the extent's {c['tiles']:,} tiles in turn | "
           f"{cell(g('c-uncached/landbank'))} | {cell(g('c-uncached/tipg'))} | — | {cell(g('c-uncached/martin'))} | — | "
           f"× martin {verdict(ratio(g('c-uncached/landbank'), g('c-uncached/martin')), 5, '{:.1f}×')}; × tipg "
-          f"{ratio(g('c-uncached/landbank'), g('c-uncached/tipg')):.0f}× |")
+          f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/tipg')))} |")
         hot = c["hot_features"]
         w(f"| (c) one hot z14 tile ({hot['landbank']} parcels, {c['hot_bytes']:,} bytes), cached | "
           f"{cell(g('c-hot/landbank'))} | — | — | {cell(g('c-hot/martin'))} | {cell(g('c-hot/nginx'))} | "

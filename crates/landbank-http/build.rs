@@ -21,10 +21,12 @@ fn main() {
     println!("cargo:rerun-if-env-changed=LANDBANK_WEB_BUILD");
 
     let npm_allowed = std::env::var("LANDBANK_WEB_BUILD").map_or(true, |v| v != "0");
-    if web.join("package.json").is_file() && npm_allowed && stale(&web, &dist) {
-        if let Err(message) = build(&web) {
-            println!("cargo:warning=the web map was not built ({message}); `/` will say how to build it");
-        }
+    if web.join("package.json").is_file()
+        && npm_allowed
+        && stale(&web, &dist)
+        && let Err(message) = build(&web)
+    {
+        println!("cargo:warning=the web map was not built ({message}); `/` will say how to build it");
     }
 
     // The page is copied next to the generated code, so a rebuild of `web/dist` while the crate compiles cannot

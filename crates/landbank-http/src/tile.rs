@@ -312,27 +312,18 @@ mod tests {
     #[test]
     fn a_change_keeps_the_cached_tiles_it_does_not_reach() {
         let before = Inventory::new(landbank_gen::dongxing()).expect("the fixtures assemble");
-        let parcels = before.parcels();
-        let (near, far) = (
-            &parcels[0],
-            parcels
-                .iter()
-                .max_by(|a, b| {
-                    let d = |p: &landbank_inventory::Parcel| {
-                        let (a, b) = (
-                            BBox::of_polygon(&p.geometry).expect("box"),
-                            BBox::of_polygon(&parcels[0].geometry).expect("box"),
-                        );
-                        (a.min_lon - b.min_lon).abs() + (a.min_lat - b.min_lat).abs()
-                    };
-                    d(a).total_cmp(&d(b))
-                })
-                .expect("parcels"),
-        );
         let centre = |p: &landbank_inventory::Parcel| {
             let b = BBox::of_polygon(&p.geometry).expect("box");
-            ((b.min_lon + b.max_lon) / 2.0, (b.min_lat + b.max_lat) / 2.0)
+            (f64::midpoint(b.min_lon, b.max_lon), f64::midpoint(b.min_lat, b.max_lat))
         };
+        let parcels = before.parcels();
+        let near = &parcels[0];
+        let (x, y) = centre(near);
+        let distance = |p: &&landbank_inventory::Parcel| {
+            let (px, py) = centre(p);
+            (px - x).hypot(py - y)
+        };
+        let far = parcels.iter().max_by(|a, b| distance(a).total_cmp(&distance(b))).expect("parcels");
         let mut held = near.clone();
         held.availability = landbank_inventory::Availability::Held;
         let change = Change { parcels: vec![held], kind: "reserve", ..Change::default() };

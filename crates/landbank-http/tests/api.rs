@@ -322,6 +322,8 @@ async fn head_requests_are_answered_without_a_body() {
     assert!(answer.body.is_empty());
 }
 
+const BROWSER: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
+
 /// Status, `Content-Type`, `Cache-Control` and body of a GET on `state`'s router.
 async fn call_on(state: AppState, uri: &str, accept: &str) -> (StatusCode, String, String, String) {
     let request = Request::builder().uri(uri).header(header::HOST, "landbank.test").header(header::ACCEPT, accept);
@@ -344,7 +346,6 @@ async fn browsers_get_the_web_map_at_the_root_and_its_files_under_app() {
         basemap: Some(Basemap { tiles: "https://tiles.test/{z}/{x}/{y}.png".into(), attribution: "© test".into() }),
     };
     let state = AppState::new(inventory()).with_web(web);
-    const BROWSER: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
 
     let (status, content_type, cache, body) = call_on(state.clone(), "/", BROWSER).await;
     assert_eq!(
