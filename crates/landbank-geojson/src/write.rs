@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use landbank_inventory::{BBox, Inventory, Layer};
 
 use crate::geometry::write_degrees;
+use crate::value::PropertyValue;
 use crate::{RecordRef, records, write_geometry};
 
 /// Writes one GeoJSON `Feature`: `{"type":"Feature","id":…,"geometry":…|null,"properties":{…}}`.
@@ -31,9 +32,19 @@ pub fn write_feature<W: Write>(
     }
     out.write_all(b",\"properties\":{")?;
     let mut first = true;
+    let mut next = 0;
     record.try_each_property(inventory, |spec, value| {
-        if select.is_some_and(|names| !names.contains(&spec.name)) {
-            return Ok(());
+        if let Some(names) = select {
+            // Selections are usually the schema's own names in schema order (the `&'static str`s properties
+            // come with): the next one selected is then the very next name; any other order is looked up.
+            if names
+                .get(next)
+                .is_some_and(|n| std::ptr::eq(n.as_ptr(), spec.name.as_ptr()) && n.len() == spec.name.len())
+            {
+                next += 1;
+            } else if !names.contains(&spec.name) {
+                return Ok(());
+            }
         }
         if !first {
             out.write_all(b",")?;
@@ -43,9 +54,28 @@ pub fn write_feature<W: Write>(
         out.write_all(b"\"")?;
         out.write_all(spec.name.as_bytes())?;
         out.write_all(b"\":")?;
-        serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)
+        write_value(out, &value)
     })?;
     out.write_all(b"}}")
+}
+
+/// One property value as JSON; the common scalar kinds without going through serde.
+fn write_value<W: Write>(out: &mut W, value: &PropertyValue<'_>) -> io::Result<()> {
+    match value {
+        PropertyValue::Null => out.write_all(b"null"),
+        PropertyValue::Boolean(true) => out.write_all(b"true"),
+        PropertyValue::Boolean(false) => out.write_all(b"false"),
+        PropertyValue::Integer(v) => out.write_all(itoa::Buffer::new().format(*v).as_bytes()),
+        PropertyValue::Date(d) => {
+            let (year, month, day) = (d.year(), d.month(), d.day());
+            if (0..=9999).contains(&year) {
+                write!(out, "\"{year:04}-{month:02}-{day:02}\"")
+            } else {
+                serde_json::to_writer(&mut *out, value).map_err(io::Error::from)
+            }
+        }
+        _ => serde_json::to_writer(&mut *out, value).map_err(io::Error::from),
+    }
 }
 
 /// Writes every record of a layer as a GeoJSON `FeatureCollection`, for files (fixtures, export): every property,
