@@ -71,6 +71,14 @@ def wait_until_up(url, proc, seconds=600):
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
+def wait_for_quiet(threshold=1.0, seconds=180):
+    """Waits until the 1-minute load average falls below `threshold` (at most `seconds`)."""
+    deadline = time.time() + seconds
+    while os.getloadavg()[0] >= threshold and time.time() < deadline:
+        time.sleep(5)
+    log(f"load average {os.getloadavg()[0]:.2f}")
+
+
 def rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -195,13 +203,13 @@ end
 """
 
 
-def wrk(url, seconds, lua=None, workdir=None, lua_name=None):
+def wrk(url, seconds, lua=None, workdir=None, lua_name=None, connections=CONNECTIONS):
     """Runs wrk with a warm-up and returns its figures; any error or non-2xx answer fails the benchmark."""
     script = Path(workdir) / "wrk.lua"
     script.write_text((lua or "") + WRK_LUA_DONE)
     # The slowest peers take seconds per answer under 16 connections: wrk's 2-second default would count them as
     # errors.
-    base = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--timeout", "60s", "-s", str(script)]
+    base = ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}", "--timeout", "60s", "-s", str(script)]
     subprocess.run([*base, "-d3s", url], check=True, capture_output=True)
     load = os.getloadavg()[0]
     out = subprocess.run([*base, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
@@ -266,6 +274,10 @@ def main():
     psql(db_url, f"alter database {db} set max_parallel_workers_per_gather = 0; alter database {db} set jit = off")
     count = int(psql(db_url, "select count(*) from parcels"))
     assert count == n, f"{db} holds {count} parcels, not {n}"
+    # Freshly loaded tables would be vacuumed by autovacuum in the middle of the runs: do it now, then let the
+    # machine settle before anything is timed.
+    psql(db_url, "vacuum analyze")
+    wait_for_quiet()
 
     servers = Servers(workdir)
     try:
@@ -368,9 +380,9 @@ def bench(args, servers, store, db_url, workdir, result):
             raise SystemExit(f"(c) {name} answered {status} for the hot tile: {base + path(hx, hy)}")
         counts[name] = mvt_features(body, layer)
     result["c"]["hot_features"] = counts
-    # Servers differ in the buffer they draw around a tile, so parcels near its edges may be in one and not in
-    # another; the bulk must agree.
-    if max(counts.values()) > 1.15 * min(counts.values()) or min(counts.values()) == 0:
+    # Servers differ in the buffer they draw around a tile and in the slivers they drop, so parcels near its edges
+    # may be in one and not in another; the bulk must agree.
+    if max(counts.values()) > 1.25 * min(counts.values()) or min(counts.values()) == 0:
         raise SystemExit(f"(c) the servers' hot tiles hold very different numbers of parcels: {counts}")
     for name, (base, path, _) in tile_paths.items():
         listing = workdir / f"tiles-{name}.txt"
@@ -405,6 +417,10 @@ def bench(args, servers, store, db_url, workdir, result):
     result["e"] = {"body": plan, "candidates": len(json.loads(body)["candidates"])}
     log("(e) landbank")
     runs["e/landbank"] = wrk(f"{lb}/allocation-plans", args.seconds, WRK_LUA_POST % plan, workdir, "plan.lua")
+    # How long one plan takes when it does not wait behind 15 others.
+    log("(e) landbank, one connection")
+    runs["e1/landbank"] = wrk(f"{lb}/allocation-plans", args.seconds, WRK_LUA_POST % plan, workdir, "plan.lua",
+                              connections=1)
 
     result["runs"] = runs
     result["landbank_rss_after_mib"] = rss_mib(servers.procs["landbank"].pid)

@@ -54,14 +54,38 @@ def verdict(value, target, fmt="{:.0f}×", at_least=True):
     return f"{fmt.format(value)} ({'met' if ok else 'missed'}: {'≥' if at_least else '≤'} {fmt.format(target)})"
 
 
+def headline(results):
+    """The README's summary: one line per size with the ratios the table explains."""
+    lines = []
+    for r in results:
+        g = r["runs"].get
+        line = (f"- {r['parcels']:,} parcels — items, 100 in a bbox: {g('a/landbank')['rps']:,.0f} req/s, "
+                f"{plain(ratio(g('a/landbank'), g('a/tipg')))} tipg, {plain(ratio(g('a/landbank'), g('a/pygeoapi')))} "
+                f"pygeoapi, {plain(ratio(g('a/landbank'), g('a/nginx')), '{:.2f}')} of nginx serving the same bytes; "
+                f"1,000 of 10,000: {plain(ratio(g('b/landbank'), g('b/tipg')))} tipg; z14 tiles uncached "
+                f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/martin')), '{:.1f}×')} martin, "
+                f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/tipg')))} tipg; a hot tile "
+                f"{plain(ratio(g('c-hot/landbank'), g('c-hot/martin')), '{:.2f}×')} martin's cache")
+        if r["parcels"] >= 1_000_000:
+            line += (f"; start-up {r['landbank_startup_s']:.1f} s, {r['landbank_rss_after_mib'] / 1024:.2f} GiB "
+                     f"resident, p99 of the bbox query {g('a/landbank')['p99_us'] / 1000:.1f} ms at 16 connections, "
+                     f"one allocation plan p50 {g('e1/landbank')['p50_us'] / 1000:.1f} ms")
+        lines.append(line + ".")
+    return "\n".join(lines)
+
+
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--headline", action="store_true", help="print the README's summary instead of the table")
     p.add_argument("--venv", required=True)
     p.add_argument("--martin", required=True)
     p.add_argument("--pg", required=True)
     p.add_argument("results", nargs="+")
     args = p.parse_args()
     results = [json.loads(Path(r).read_text()) for r in args.results]
+    if args.headline:
+        print(headline(results))
+        return
 
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
     mem = sh("free -g | awk '/Mem:/ {print $2}'")
@@ -113,15 +137,18 @@ def main():
           f"× martin {verdict(ratio(g('c-uncached/landbank'), g('c-uncached/martin')), 5, '{:.1f}×')}; × tipg "
           f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/tipg')))} |")
         hot = c["hot_features"]
-        w(f"| (c) one hot z14 tile ({hot['landbank']} parcels, {c['hot_bytes']:,} bytes), cached | "
+        w(f"| (c) one hot z14 tile ({hot['landbank']} parcels in landbank's, {hot['martin']} in martin's, "
+          f"{hot['tipg']} in tipg's; {c['hot_bytes']:,} bytes), cached | "
           f"{cell(g('c-hot/landbank'))} | — | — | {cell(g('c-hot/martin'))} | {cell(g('c-hot/nginx'))} | "
           f"× martin's cache {verdict(ratio(g('c-hot/landbank'), g('c-hot/martin')), 1, '{:.2f}×')} |")
         w(f"| (d) availability search: land ≥ 40 mu, class II, seafood processing, 20 best | "
           f"{cell(g('d/landbank'))} | — | — | — | — | the peers have no such search |")
-        e = g("e/landbank")
-        plan_note = verdict(e["p99_us"] / 1000, 50, "{:.1f} ms", at_least=False) if n >= 1_000_000 else ""
+        e, e1 = g("e/landbank"), g("e1/landbank")
+        one = f"one at a time (1 connection): {e1['rps']:,.0f}/s, p50 {ms(e1['p50_us'])} / p99 {ms(e1['p99_us'])} ms"
+        if n >= 1_000_000:
+            one += "; p99 " + verdict(e1["p99_us"] / 1000, 50, "{:.1f} ms", at_least=False)
         w(f"| (e) allocation plan: 60 mu, class II, near the middle ({r['e']['candidates']} candidates) | "
-          f"{cell(e)} | — | — | — | — | p99 {plan_note or ms(e['p99_us']) + ' ms'} |")
+          f"{cell(e)} | — | — | — | — | {one} |")
         w("")
         if n >= 1_000_000:
             w(f"Targets at {n:,}: start-up {verdict(r['landbank_startup_s'], 5, '{:.2f} s', at_least=False)}, "
