@@ -8,6 +8,7 @@
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -46,19 +47,14 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
-    /// A file of the page, by its path under `/app/` (`index.html` for the page itself).
-    fn file(&self, path: &str) -> Option<Vec<u8>> {
+    /// A file of the page, by its path under `/app/` (`index.html` for the page itself): straight from the
+    /// binary, or read from the directory.
+    fn file(&self, path: &str) -> Option<Bytes> {
         match &self.source {
-            Web::Embedded => embedded::FILES.iter().find(|(p, _)| *p == path).map(|(_, bytes)| bytes.to_vec()),
-            Web::Dir(dir) => std::fs::read(safe_join(dir, path)?).ok(),
-        }
-    }
-
-    /// A file served straight from the binary, without copying.
-    fn embedded(&self, path: &str) -> Option<&'static [u8]> {
-        match self.source {
-            Web::Embedded => embedded::FILES.iter().find(|(p, _)| *p == path).map(|(_, bytes)| *bytes),
-            Web::Dir(_) => None,
+            Web::Embedded => {
+                embedded::FILES.iter().find(|(p, _)| *p == path).map(|(_, bytes)| Bytes::from_static(bytes))
+            }
+            Web::Dir(dir) => std::fs::read(safe_join(dir, path)?).ok().map(Bytes::from),
         }
     }
 
@@ -131,9 +127,6 @@ pub async fn asset(State(state): State<AppState>, UrlPath(path): UrlPath<String>
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path))),
         (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
     ];
-    if let Some(bytes) = web.embedded(&path) {
-        return Ok((headers, bytes).into_response());
-    }
     match web.file(&path) {
         Some(bytes) => Ok((headers, bytes).into_response()),
         None => Err(ApiError::NotFound { path: format!("/app/{path}") }),
