@@ -37,27 +37,39 @@ fn chromium() -> PathBuf {
     }
 }
 
-#[test]
-fn the_maplibre_snippet_of_the_api_doc_renders_parcels_in_chromium() {
-    let missing = missing();
-    if !missing.is_empty() {
-        assert!(std::env::var("CI").is_err(), "the browser test is required under CI; missing: {}", missing.join(", "));
-        eprintln!("note: skipping the browser test; missing: {}", missing.join(", "));
-        return;
+/// Whether the test is skipped for what is missing; under CI nothing may be.
+fn skipped(test: &str, missing: Vec<String>) -> bool {
+    if missing.is_empty() {
+        return false;
     }
-    let server = Server::start();
+    assert!(std::env::var("CI").is_err(), "{test} is required under CI; missing: {}", missing.join(", "));
+    eprintln!("note: skipping {test}; missing: {}", missing.join(", "));
+    true
+}
+
+/// Runs a browser script with Node.js and Chromium from the repository's root; it must succeed.
+fn run_script(script: &str, args: &[&std::ffi::OsStr]) {
     let out = Command::new("node")
-        .arg("tests/browser/maplibre-snippet.mjs")
-        .arg(&server.base)
+        .arg(script)
+        .args(args)
         .current_dir(root())
         .env("LANDBANK_TEST_CHROMIUM", chromium())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .output()
-        .expect("node tests/browser/maplibre-snippet.mjs starts");
+        .unwrap_or_else(|e| panic!("node {script} does not start: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the MapLibre snippet check failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(out.status.success(), "{script} failed ({}):\n{stdout}\n{stderr}", out.status);
     println!("{stdout}");
+}
+
+#[test]
+fn the_maplibre_snippet_of_the_api_doc_renders_parcels_in_chromium() {
+    if skipped("the browser test", missing()) {
+        return;
+    }
+    let server = Server::start();
+    run_script("tests/browser/maplibre-snippet.mjs", &[server.base.as_ref()]);
 }
 
 /// The web map at `/`, as planners and investors use it: `tests/browser/webmap.mjs` drives Debian's Chromium
@@ -70,9 +82,7 @@ fn the_web_map_serves_investors_and_planners_in_chromium() {
         missing
             .push("the web map's build, web/dist (run `npm ci --prefix web && npm run build --prefix web`)".to_owned());
     }
-    if !missing.is_empty() {
-        assert!(std::env::var("CI").is_err(), "the web map test is required under CI; missing: {}", missing.join(", "));
-        eprintln!("note: skipping the web map test; missing: {}", missing.join(", "));
+    if skipped("the web map test", missing) {
         return;
     }
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -87,18 +97,5 @@ fn the_web_map_serves_investors_and_planners_in_chromium() {
     );
     let screenshots = root().join("target/screenshots");
     std::fs::create_dir_all(&screenshots).expect("target/screenshots");
-    let out = Command::new("node")
-        .arg("tests/browser/webmap.mjs")
-        .arg(&server.base)
-        .arg(secret)
-        .arg(&screenshots)
-        .current_dir(root())
-        .env("LANDBANK_TEST_CHROMIUM", chromium())
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .output()
-        .expect("node tests/browser/webmap.mjs starts");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the web map check failed ({}):\n{stdout}\n{stderr}", out.status);
-    println!("{stdout}");
+    run_script("tests/browser/webmap.mjs", &[server.base.as_ref(), secret.as_ref(), screenshots.as_os_str()]);
 }
