@@ -38,7 +38,7 @@ fn chromium() -> PathBuf {
 }
 
 /// Whether the test is skipped for what is missing; under CI nothing may be.
-fn skipped(test: &str, missing: Vec<String>) -> bool {
+fn skipped(test: &str, missing: &[String]) -> bool {
     if missing.is_empty() {
         return false;
     }
@@ -65,7 +65,7 @@ fn run_script(script: &str, args: &[&std::ffi::OsStr]) {
 
 #[test]
 fn the_maplibre_snippet_of_the_api_doc_renders_parcels_in_chromium() {
-    if skipped("the browser test", missing()) {
+    if skipped("the browser test", &missing()) {
         return;
     }
     let server = Server::start();
@@ -82,7 +82,7 @@ fn the_web_map_serves_investors_and_planners_in_chromium() {
         missing
             .push("the web map's build, web/dist (run `npm ci --prefix web && npm run build --prefix web`)".to_owned());
     }
-    if skipped("the web map test", missing) {
+    if skipped("the web map test", &missing) {
         return;
     }
     let dir = tempfile::tempdir().expect("temporary directory");
