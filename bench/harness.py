@@ -294,7 +294,7 @@ def bench(args, servers, store, db_url, workdir, result):
     result["landbank_startup_s"], result["landbank_rss_mib"] = start_landbank(
         servers, args, str(store), "landbank", [])
     lb = f"http://127.0.0.1:{PORTS['landbank']}"
-    start_landbank(servers, args, str(store), "landbank-nocache", ["--tile-cache-mib", "0"])
+    start_landbank(servers, args, str(store), "landbank-nocache", ["--tile-cache-mib", "0", "--feature-cache-mib", "0"])
     lb_nocache = f"http://127.0.0.1:{PORTS['landbank-nocache']}"
 
     servers.start("tipg", [venv / "bin/gunicorn", "tipg.main:app", "-k", "uvicorn.workers.UvicornWorker",
@@ -343,6 +343,7 @@ def bench(args, servers, store, db_url, workdir, result):
         expected = min(limit, result[key]["matched"])
         urls = {
             "landbank": f"{lb}/collections/parcels/items?bbox={bbox}&limit={limit}",
+            "landbank-nocache": f"{lb_nocache}/collections/parcels/items?bbox={bbox}&limit={limit}",
             "tipg": f"{tipg}/collections/public.parcels/items?bbox={bbox}&limit={limit}",
             "pygeoapi": f"{pygeoapi}/collections/parcels/items?bbox={bbox}&limit={limit}&f=json",
             "nginx": f"http://127.0.0.1:{PORTS['nginx']}/{key}.json",

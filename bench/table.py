@@ -61,7 +61,8 @@ def headline(results):
         g = r["runs"].get
         line = (f"- {r['parcels']:,} parcels — items, 100 in a bbox: {g('a/landbank')['rps']:,.0f} req/s, "
                 f"{plain(ratio(g('a/landbank'), g('a/tipg')))} tipg, {plain(ratio(g('a/landbank'), g('a/pygeoapi')))} "
-                f"pygeoapi, {plain(ratio(g('a/landbank'), g('a/nginx')), '{:.2f}')} of nginx serving the same bytes; "
+                f"pygeoapi, {plain(ratio(g('a/landbank'), g('a/nginx')), '{:.2f}')} of nginx serving the same bytes "
+                f"({plain(ratio(g('a/landbank-nocache'), g('a/tipg')))} tipg with every feature written afresh); "
                 f"1,000 of 10,000: {plain(ratio(g('b/landbank'), g('b/tipg')))} tipg; z14 tiles uncached "
                 f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/martin')), '{:.1f}×')} martin, "
                 f"{plain(ratio(g('c-uncached/landbank'), g('c-uncached/tipg')))} tipg; a hot tile "
@@ -127,11 +128,20 @@ def main():
           f"× tipg {verdict(ratio(g('a/landbank'), g('a/tipg')), 50)}; × pygeoapi "
           f"{verdict(ratio(g('a/landbank'), g('a/pygeoapi')), 150)}; of nginx "
           f"{verdict(ratio(g('a/landbank'), g('a/nginx')), 0.5, '{:.2f}')} |")
+        w(f"| (a) the same, every feature written afresh (`--feature-cache-mib 0`) | "
+          f"{cell(g('a/landbank-nocache'))} | — | — | — | — | "
+          f"× tipg {plain(ratio(g('a/landbank-nocache'), g('a/tipg')))}; × pygeoapi "
+          f"{plain(ratio(g('a/landbank-nocache'), g('a/pygeoapi')))}; of nginx "
+          f"{plain(ratio(g('a/landbank-nocache'), g('a/nginx')), '{:.2f}')} |")
         w(f"| (b) items in a bbox matching {b['matched']:,} parcels, `limit=1000` ({b['bytes']:,} bytes) | "
           f"{cell(g('b/landbank'))} | {cell(g('b/tipg'))} | {cell(g('b/pygeoapi'))} | — | {cell(g('b/nginx'))} | "
           f"× tipg {verdict(ratio(g('b/landbank'), g('b/tipg')), 50)}; × pygeoapi "
           f"{plain(ratio(g('b/landbank'), g('b/pygeoapi')))}; of nginx "
           f"{plain(ratio(g('b/landbank'), g('b/nginx')), '{:.2f}')} |")
+        w(f"| (b) the same, every feature written afresh (`--feature-cache-mib 0`) | "
+          f"{cell(g('b/landbank-nocache'))} | — | — | — | — | "
+          f"× tipg {plain(ratio(g('b/landbank-nocache'), g('b/tipg')))}; of nginx "
+          f"{plain(ratio(g('b/landbank-nocache'), g('b/nginx')), '{:.2f}')} |")
         w(f"| (c) z14 parcel tiles, uncached: the extent's {c['tiles']:,} tiles in turn | "
           f"{cell(g('c-uncached/landbank'))} | {cell(g('c-uncached/tipg'))} | — | {cell(g('c-uncached/martin'))} | — | "
           f"× martin {verdict(ratio(g('c-uncached/landbank'), g('c-uncached/martin')), 5, '{:.1f}×')}; × tipg "

@@ -57,6 +57,10 @@ pub enum Command {
         /// What each inventory snapshot's tile cache may hold, in MiB; 0 draws every tile afresh.
         #[arg(long, default_value_t = landbank_http::TILE_CACHE_BYTES >> 20)]
         tile_cache_mib: usize,
+        /// What each inventory snapshot may keep of encoded features (the GeoJSON an anonymous reader gets by
+        /// default), in MiB; 0 writes every page afresh.
+        #[arg(long, default_value_t = landbank_http::FEATURE_CACHE_BYTES >> 20)]
+        feature_cache_mib: usize,
         /// Serve the web map from this directory (a built `web/dist`, read on every request) instead of the page
         /// built into the binary.
         #[arg(long, value_name = "DIR")]

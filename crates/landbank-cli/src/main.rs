@@ -21,6 +21,11 @@ use tracing_subscriber::EnvFilter;
 
 use args::{Args, Command};
 
+/// mimalloc: drawing tiles and writing pages allocate and free many small buffers from two threads at once,
+/// which glibc's allocator serves markedly slower (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("LANDBANK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
@@ -51,6 +56,7 @@ fn run(args: Args) -> Result<ExitCode> {
                 header_timeout_s,
                 expiry_interval_s,
                 tile_cache_mib,
+                feature_cache_mib,
                 web_dir,
                 basemap_tiles,
                 basemap_attribution,
@@ -85,6 +91,7 @@ fn run(args: Args) -> Result<ExitCode> {
                     expiry_interval: std::time::Duration::from_secs(expiry_interval_s),
                     web,
                     tile_cache_bytes: tile_cache_mib << 20,
+                    feature_cache_bytes: feature_cache_mib << 20,
                 })
                 .await
             }

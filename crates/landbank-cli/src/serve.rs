@@ -22,6 +22,7 @@ pub struct Options<'a> {
     pub expiry_interval: Duration,
     pub web: landbank_http::WebConfig,
     pub tile_cache_bytes: usize,
+    pub feature_cache_bytes: usize,
 }
 
 pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
@@ -46,6 +47,7 @@ pub async fn serve(options: Options<'_>) -> Result<ExitCode> {
         .with_limits(options.limits.clone())
         .with_web(options.web.clone())
         .with_tile_cache(options.tile_cache_bytes)
+        .with_feature_cache(options.feature_cache_bytes)
         .applied_from(sequence);
     landbank_http::refresh_tokens(&state).await.map_err(|e| anyhow::anyhow!("{e}")).context("reading the tokens")?;
     if let Some(url) = public_url {

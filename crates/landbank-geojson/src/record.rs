@@ -80,7 +80,7 @@ impl<'a> RecordRef<'a> {
     }
 
     /// Calls `f` with every property and its value, in schema order, until it fails.
-    pub(crate) fn try_each_property<E>(
+    pub fn try_each_property<E>(
         self,
         inventory: &'a Inventory,
         f: impl FnMut(&'static PropertySpec, PropertyValue<'a>) -> Result<(), E>,

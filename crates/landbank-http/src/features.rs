@@ -13,6 +13,7 @@ use crate::auth::{Access, output, visible};
 use crate::collection::{layer_of, title};
 use crate::coordsys::{CoordSys, feature_in, rewrite_geometry};
 use crate::crs::Crs;
+use crate::encoded::FeatureCache;
 use crate::error::ApiError;
 use crate::format::Format;
 use crate::link::{Base, GEOJSON, HTML, JSON, Link};
@@ -97,7 +98,8 @@ pub async fn list_items(
         Format::Html => Ok(html::items(&base, &snapshot.inventory, layer, &page, &links, access).into_response()),
         Format::Json => {
             let output = Output { properties: output(properties.as_deref(), layer, access), coordsys, crs };
-            let body = feature_collection(&snapshot.inventory, &page, &links, output)
+            let cache = (output.is_default(layer) && snapshot.features.enabled()).then_some(&snapshot.features);
+            let body = feature_collection(&snapshot.inventory, layer, &page, &links, output, cache)
                 .map_err(|e| ApiError::Internal(format!("writing features: {e}")))?;
             let mut response = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
             response.headers_mut().insert(CONTENT_CRS, content_crs(crs));
@@ -136,6 +138,16 @@ pub struct Output<'p> {
     pub coordsys: CoordSys,
     /// The `crs` of the coordinates (only CRS84 goes with GCJ-02).
     pub crs: Crs,
+}
+
+impl Output<'_> {
+    /// Whether this is what an anonymous reader gets by default (every public property, CRS84): the view the
+    /// snapshot's [`FeatureCache`] keeps.
+    fn is_default(&self, layer: Layer) -> bool {
+        self.coordsys == CoordSys::Wgs84
+            && self.crs == Crs::Crs84
+            && self.properties.is_some_and(|p| std::ptr::eq(p, crate::auth::public_names(layer)))
+    }
 }
 
 /// The header naming the CRS of a features answer (OGC API – Features Part 2).
@@ -243,11 +255,15 @@ fn in_bbox(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<RecordRef<'_>
     }
 }
 
+/// The GeoJSON `FeatureCollection` of one page. With `cache` (only for the default view), features come from it
+/// where it has them, and those written here are kept in it.
 fn feature_collection(
     inventory: &Inventory,
+    layer: Layer,
     page: &Page<'_>,
     links: &[Link],
     output: Output<'_>,
+    cache: Option<&FeatureCache>,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(512 + page.records.len() * 1_200);
     write!(
@@ -258,11 +274,38 @@ fn feature_collection(
     )?;
     serde_json::to_writer(&mut out, links)?;
     out.extend_from_slice(b",\"features\":[");
-    for (i, record) in page.records.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    match cache {
+        None => {
+            for (i, record) in page.records.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_one(&mut out, inventory, *record, output)?;
+            }
         }
-        write_one(&mut out, inventory, *record, output)?;
+        Some(cache) => {
+            // Features not cached are written in place; where each landed is noted, to keep a copy afterwards.
+            let (mut written, mut hits) = (Vec::new(), 0);
+            let mut records = page.records.iter();
+            cache.lookup(layer, page.records.iter().map(|r| r.id()), |id, cached| {
+                let record = records.next().expect("one record per id");
+                if written.len() + hits > 0 {
+                    out.push(b',');
+                }
+                if let Some(bytes) = cached {
+                    out.extend_from_slice(bytes);
+                    hits += 1;
+                } else {
+                    let start = out.len();
+                    write_feature(&mut out, inventory, *record, output.properties)?;
+                    written.push((id, start..out.len()));
+                }
+                Ok::<_, std::io::Error>(())
+            })?;
+            if !written.is_empty() {
+                cache.insert(layer, written.into_iter().map(|(id, at)| (id, out[at].into())));
+            }
+        }
     }
     out.extend_from_slice(b"]}");
     Ok(out)

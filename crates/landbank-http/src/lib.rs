@@ -10,6 +10,7 @@ mod collection;
 mod coordsys;
 mod crs;
 mod edit;
+mod encoded;
 mod error;
 mod features;
 mod feed;
@@ -43,6 +44,7 @@ use tower_http::cors::CorsLayer;
 use tower_http::trace::TraceLayer;
 
 pub use auth::{Grant, Role, Tokens, check_token_name, new_secret, refresh_tokens, secret_digest, spawn_token_refresh};
+pub use encoded::CACHE_BYTES as FEATURE_CACHE_BYTES;
 pub use error::ApiError;
 pub use feed::spawn_follower;
 pub use limit::{DEFAULT_ANONYMOUS_RATE, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT, Limits};
@@ -61,6 +63,8 @@ pub struct Snapshot {
     extents: [Option<BBox>; 6],
     /// Vector tiles drawn from this snapshot; a new snapshot starts with an empty cache.
     tiles: tile::TileCache,
+    /// Features written from this snapshot in the default anonymous view; a new snapshot starts with none.
+    features: encoded::FeatureCache,
     /// Names this snapshot in `ETag`s; never the same for two snapshots (see [`cache`]).
     version: String,
 }
@@ -71,7 +75,14 @@ impl Snapshot {
         let extents = collection::COLLECTIONS.map(|layer| {
             landbank_geojson::records(&inventory, layer).filter_map(|r| r.bbox(&inventory)).reduce(BBox::union)
         });
-        Snapshot { inventory, statistics, extents, tiles: tile::TileCache::default(), version: cache::new_version() }
+        Snapshot {
+            inventory,
+            statistics,
+            extents,
+            tiles: tile::TileCache::default(),
+            features: encoded::FeatureCache::default(),
+            version: cache::new_version(),
+        }
     }
 
     /// The snapshot of `inventory`, which is `previous`'s with `change` applied: it keeps the cached tiles the
@@ -98,6 +109,8 @@ pub struct AppState {
     web: Arc<WebConfig>,
     /// What each snapshot's tile cache may hold, in bytes (0: no cache).
     tile_cache_bytes: usize,
+    /// What each snapshot's cache of encoded features may hold, in bytes (0: no cache).
+    feature_cache_bytes: usize,
 }
 
 impl AppState {
@@ -111,6 +124,7 @@ impl AppState {
             limits: Limits::default(),
             web: Arc::new(WebConfig::default()),
             tile_cache_bytes: tile::CACHE_BYTES,
+            feature_cache_bytes: encoded::CACHE_BYTES,
         }
     }
 
@@ -152,6 +166,14 @@ impl AppState {
         self
     }
 
+    /// Each snapshot keeps at most `bytes` of encoded features (0: every page is written afresh).
+    #[must_use]
+    pub fn with_feature_cache(mut self, bytes: usize) -> AppState {
+        self.feature_cache_bytes = bytes;
+        self.snapshot().features.set_budget(bytes);
+        self
+    }
+
     /// Other limits on requests in flight and their duration than [`Limits::default`].
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> AppState {
@@ -178,6 +200,7 @@ impl AppState {
 
     fn install(&self, snapshot: Snapshot) {
         snapshot.tiles.set_budget(self.tile_cache_bytes);
+        snapshot.features.set_budget(self.feature_cache_bytes);
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
     }
 }

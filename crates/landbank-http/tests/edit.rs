@@ -442,6 +442,36 @@ async fn a_tile_changes_after_a_write() {
     assert_eq!(availability(&after.body), "reserve");
 }
 
+/// The body of an anonymous `GET` on a server over `inventory` that keeps no encoded features.
+async fn written_afresh(inventory: Inventory, uri: &str) -> Vec<u8> {
+    let state = AppState::new(inventory).with_feature_cache(0);
+    let request = Request::get(uri).header(header::HOST, "landbank.test").body(Body::empty()).expect("request");
+    let response = router(state).oneshot(request).await.expect("answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.into_body().collect().await.expect("body").to_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn pages_from_the_feature_cache_are_the_pages_written_afresh_before_and_after_a_write() {
+    let park = geopackage().await;
+    let uri = "/collections/parcels/items?limit=300";
+    let first = park.get(uri).await;
+    let again = park.get(uri).await;
+    let afresh = written_afresh(park.reloaded().await, uri).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body == afresh && again.body == afresh, "a page from the cache differs from one written afresh");
+
+    let (id, _, etag) = park.feature("parcels", "availability=available").await;
+    let patch = json!({ "properties": { "price_wan_per_mu": 21.25 } });
+    let written = park.write("PATCH", &format!("/collections/parcels/items/{id}"), Some(&etag), Some(&patch)).await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.detail());
+    let after = park.get(uri).await;
+    let page = after.json();
+    let feature = page["features"].as_array().unwrap().iter().find(|f| f["id"] == id).expect("the parcel is listed");
+    assert_eq!(feature["properties"]["price_wan_per_mu"], 21.25);
+    assert_eq!(after.body, written_afresh(park.reloaded().await, uri).await);
+}
+
 #[tokio::test]
 async fn planners_edit_projects_admins_edit_the_inventory_and_tokens() {
     let park = geopackage().await;

@@ -324,6 +324,17 @@ impl Inventory {
             .filter(move |p| p.geometry.intersects(&rect))
     }
 
+    /// Parcels whose bounding box meets the box, in no particular order: [`Inventory::parcels_in_bbox`] without
+    /// its exact test, for callers that clip outlines to the box anyway (tiles).
+    pub fn parcels_near_bbox(&self, bbox: BBox) -> impl Iterator<Item = &Parcel> + '_ {
+        self.parcel_tree.locate_in_envelope_intersecting(&aabb(bbox)).map(|e| &self.parcels[e.slot as usize])
+    }
+
+    /// Buildings whose bounding box meets the box, in no particular order (see [`Inventory::parcels_near_bbox`]).
+    pub fn buildings_near_bbox(&self, bbox: BBox) -> impl Iterator<Item = &FactoryBuilding> + '_ {
+        self.building_tree.locate_in_envelope_intersecting(&aabb(bbox)).map(|e| &self.buildings[e.slot as usize])
+    }
+
     /// Buildings whose footprint intersects the box, in no particular order.
     pub fn buildings_in_bbox(&self, bbox: BBox) -> impl Iterator<Item = &FactoryBuilding> + '_ {
         let rect = bbox.to_rect();

@@ -6,14 +6,16 @@
 //! `Direction::Reversed`. The winding is fixed *after* snapping to integers, from the exact integer area, so that
 //! rounding can never leave a ring the wrong way round.
 
+use std::collections::HashMap;
+
 use geo::{
     Area, BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString, MultiPoint, MultiPolygon,
     Point, Polygon, Rect, Simplify,
 };
 use geozero::ToMvt;
 use geozero::error::GeozeroError;
-use geozero::mvt::{Message, TagsBuilder, Tile, TileValue, tile};
-use landbank_geojson::{GeometryRef, PropertyValue, RecordRef, records, schema};
+use geozero::mvt::{Message, Tile, TileValue, tile};
+use landbank_geojson::{GeometryRef, PropertyValue, RecordRef, records};
 use landbank_inventory::{BBox, Inventory, Layer};
 
 use super::LayerSet;
@@ -41,12 +43,12 @@ pub fn encode(inventory: &Inventory, layers: LayerSet, tile: TileId) -> Result<V
     Ok(if drawn.layers.is_empty() { Vec::new() } else { drawn.encode_to_vec() })
 }
 
-/// The records of a layer that may reach the box, in id order: through the R-tree for parcels and buildings, by
-/// a scan of the (small) other layers.
+/// The records of a layer that may reach the box (their bounding boxes meet it), in id order: through the R-tree
+/// for parcels and buildings, by a scan of the (small) other layers.
 pub fn candidates(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<RecordRef<'_>> {
     let mut found: Vec<RecordRef<'_>> = match layer {
-        Layer::Parcels => inventory.parcels_in_bbox(bbox).map(RecordRef::Parcel).collect(),
-        Layer::Buildings => inventory.buildings_in_bbox(bbox).map(RecordRef::Building).collect(),
+        Layer::Parcels => inventory.parcels_near_bbox(bbox).map(RecordRef::Parcel).collect(),
+        Layer::Buildings => inventory.buildings_near_bbox(bbox).map(RecordRef::Building).collect(),
         Layer::Zones | Layer::Units | Layer::Projects | Layer::Pois => {
             records(inventory, layer).filter(|r| r.bbox(inventory).is_some_and(|b| b.intersects(&bbox))).collect()
         }
@@ -56,42 +58,116 @@ pub fn candidates(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<Record
 }
 
 fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame) -> Result<tile::Layer, GeozeroError> {
-    let mut tags = TagsBuilder::new();
-    let mut features = Vec::new();
-    for record in candidates(inventory, layer, frame.bbox) {
+    let mut tags = Tags::default();
+    let candidates = candidates(inventory, layer, frame.bbox);
+    let mut features = Vec::with_capacity(candidates.len());
+    for record in candidates {
         let Some(geometry) = record.geometry(inventory).and_then(|g| frame.draw(g)) else { continue };
         let mut feature = geometry.to_mvt_unscaled()?;
         feature.id = u64::try_from(record.id()).ok();
-        // Tiles are public and shared by every reader: restricted properties never go into them.
-        for spec in schema(layer).iter().filter(|s| !s.array && !s.restricted) {
-            if let Some(value) = record.property(inventory, spec.name).and_then(tile_value) {
-                let (key, value) = tags.insert_ref(spec.name, value);
-                feature.tags.extend([key, value]);
+        feature.tags.reserve(2 * tags.columns.len().max(8));
+        let mut position = 0;
+        let Ok(()) = record.try_each_property(inventory, |spec, value| {
+            let property = position;
+            position += 1;
+            // Tiles are public and shared by every reader: restricted properties never go into them.
+            if !spec.restricted
+                && let Some(value) = Tag::of(value)
+            {
+                feature.tags.extend(tags.insert(property, spec.name, value));
             }
-        }
+            Ok::<_, std::convert::Infallible>(())
+        });
         features.push(feature);
     }
-    let (keys, values) = tags.into_tags();
     Ok(tile::Layer {
         version: 2,
         name: layer.code().to_owned(),
         features,
-        keys,
-        values: values.into_iter().map(Into::into).collect(),
+        keys: tags.keys,
+        values: tags.values,
         extent: Some(EXTENT),
     })
 }
 
-/// A property as an MVT value; `null` and lists are left out (MVT has neither).
-fn tile_value(value: PropertyValue<'_>) -> Option<TileValue> {
-    match value {
-        PropertyValue::Null | PropertyValue::Strings(_) | PropertyValue::Integers(_) => None,
-        PropertyValue::Integer(v) => Some(TileValue::Int(v)),
-        PropertyValue::Number(v) => Some(TileValue::Double(v)),
-        PropertyValue::String(v) => Some(TileValue::Str(v.to_owned())),
-        PropertyValue::Text(v) => Some(TileValue::Str(v)),
-        PropertyValue::Boolean(v) => Some(TileValue::Bool(v)),
-        PropertyValue::Date(v) => Some(TileValue::Str(v.to_string())),
+/// The keys and values of one MVT layer, each kept once (MVT 2.1 §4.4), found again without allocating.
+#[derive(Default)]
+struct Tags<'a> {
+    keys: Vec<String>,
+    /// Each property of the layer's schema, by position in the schema, once a feature has used it.
+    columns: Vec<Option<Column<'a>>>,
+    values: Vec<tile::Value>,
+    value_of: HashMap<Tag<'a>, u32, foldhash::fast::RandomState>,
+}
+
+/// A property's key, and the value it had last with that value's index: features drawn one after another
+/// (neighbours by id) often share a value, which is then found without hashing.
+struct Column<'a> {
+    key: u32,
+    last: Option<(Tag<'a>, u32)>,
+}
+
+impl<'a> Tags<'a> {
+    /// The key and value indices of the `property`-th property of the schema, called `name`, with `value`.
+    fn insert(&mut self, property: usize, name: &str, value: Tag<'a>) -> [u32; 2] {
+        let Tags { keys, columns, values, value_of } = self;
+        if columns.len() <= property {
+            columns.resize_with(property + 1, || None);
+        }
+        let column = columns[property].get_or_insert_with(|| {
+            keys.push(name.to_owned());
+            Column { key: u32::try_from(keys.len() - 1).expect("fewer keys than properties"), last: None }
+        });
+        if let Some((last, index)) = &column.last
+            && *last == value
+        {
+            return [column.key, *index];
+        }
+        let index = *value_of.entry(value.clone()).or_insert_with_key(|value| {
+            values.push(value.to_mvt());
+            u32::try_from(values.len() - 1).expect("fewer than 2³² values in a tile")
+        });
+        column.last = Some((value, index));
+        [column.key, index]
+    }
+}
+
+/// A property value that can go into a tile, borrowed from the record where it can be.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Tag<'a> {
+    Str(&'a str),
+    Text(String),
+    Int(i64),
+    /// The bits of an `f64`.
+    Double(u64),
+    Bool(bool),
+    Date(jiff::civil::Date),
+}
+
+impl<'a> Tag<'a> {
+    /// A property as an MVT value; `null` and lists are left out (MVT has neither).
+    fn of(value: PropertyValue<'a>) -> Option<Tag<'a>> {
+        match value {
+            PropertyValue::Null | PropertyValue::Strings(_) | PropertyValue::Integers(_) => None,
+            PropertyValue::Integer(v) => Some(Tag::Int(v)),
+            PropertyValue::Number(v) => Some(Tag::Double(v.to_bits())),
+            PropertyValue::String(v) => Some(Tag::Str(v)),
+            PropertyValue::Text(v) => Some(Tag::Text(v)),
+            PropertyValue::Boolean(v) => Some(Tag::Bool(v)),
+            PropertyValue::Date(v) => Some(Tag::Date(v)),
+        }
+    }
+
+    fn to_mvt(&self) -> tile::Value {
+        let value = match self {
+            Tag::Str(v) => TileValue::Str((*v).to_owned()),
+            Tag::Text(v) => TileValue::Str(v.clone()),
+            Tag::Int(v) => TileValue::Int(*v),
+            Tag::Double(bits) => TileValue::Double(f64::from_bits(*bits)),
+            Tag::Bool(v) => TileValue::Bool(*v),
+            Tag::Date(v) => TileValue::Str(v.to_string()),
+        };
+        value.into()
     }
 }
 
