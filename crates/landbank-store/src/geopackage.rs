@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use landbank_inventory::{Change, InventoryParts, Layer};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::blob::Envelope;
 use crate::event::{self, Event, NewEvent};
@@ -19,6 +19,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The page cache of a connection, as SQLite's `cache_size` takes it: negative means KiB.
 const CACHE_KIB: i64 = -65_536;
+
+/// The page cache while the whole store is read once (SQLite's default size).
+const READ_CACHE_KIB: i64 = -2_000;
 
 /// An open landbank GeoPackage.
 ///
@@ -97,10 +100,23 @@ impl GeoPackage {
     }
 
     /// Reads every record of every layer from one consistent snapshot. Each layer comes back sorted by id.
+    ///
+    /// The parcels are read on a second connection, in parallel with the other layers. Both read the same state:
+    /// this connection takes the write lock first (`BEGIN IMMEDIATE`, waiting for a writer as any write does), so
+    /// nothing can commit until the second connection's read transaction has read what it needs.
     pub fn load(&self) -> Result<InventoryParts, StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
-        let parts = row::read_all(&tx)?;
-        tx.commit()?;
+        let parcels =
+            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| StoreError::Open { path: self.path.clone(), source })?;
+        function::register_sql_functions(&parcels)?;
+        // One pass over every row gains nothing from a large page cache, and filling one costs fresh memory.
+        self.conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let parts = row::read_all(&tx, parcels);
+        let done = tx.commit();
+        self.conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+        let parts = parts?;
+        done?;
         Ok(parts)
     }
 

@@ -481,11 +481,23 @@ fn write_pois(conn: &Connection, pois: &[Poi]) -> Result<Written, StoreError> {
 }
 
 /// Reads every record of every layer, each layer sorted by id.
-pub(crate) fn read_all(conn: &Connection) -> Result<InventoryParts, StoreError> {
+/// Every record of every layer: the parcels, the bulk of a large park, through `parcels` (one statement, so one
+/// read transaction) on a thread of its own, everything else through `conn` meanwhile. Both connections must
+/// see the same state (see [`crate::GeoPackage::load`]).
+pub(crate) fn read_all(conn: &Connection, parcels: Connection) -> Result<InventoryParts, StoreError> {
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || read(&parcels, &PARCEL, parcel));
+        let rest = read_all_but_parcels(conn);
+        let parcels = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(InventoryParts { parcels: parcels?, ..rest? })
+    })
+}
+
+fn read_all_but_parcels(conn: &Connection) -> Result<InventoryParts, StoreError> {
     let (reservations, allocations) = crate::holding::read(conn)?;
     Ok(InventoryParts {
         zones: read(conn, &ZONE, zone)?,
-        parcels: read(conn, &PARCEL, parcel)?,
+        parcels: Vec::new(),
         buildings: read(conn, &BUILDING, building)?,
         units: read(conn, &UNIT, unit)?,
         projects: read_projects(conn)?,
