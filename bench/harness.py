@@ -258,15 +258,27 @@ def main():
         t = time.time()
         run([args.landbank, "gen", "--parcels", str(n), "--out", db_url])
         result["gen_postgis_s"] = time.time() - t
-    if psql(db_url, "select count(*) from pg_tables where tablename = 'parcels'") == "0":
-        # The peers' table: the parcels with their attributes, the outline in EPSG:4326 (CGCS2000 and WGS 84
-        # differ by centimetres), a primary key and a GiST index, as a GIS team would publish them.
+    columns = "select count(*) from information_schema.columns where table_name = 'parcels' and column_name = %s"
+    if psql(db_url, columns % "'government_caused'") == "0":
+        # The peers' table: the parcels with the attributes landbank gives anonymous readers (the stored public
+        # ones, the zone's code and the areas landbank computes; all but the land class, which landbank derives
+        # from the land-use code), so every server answers with the same content; the outline in EPSG:4326
+        # (CGCS2000 and WGS 84 differ by centimetres), a primary key and a GiST index, as a GIS team would
+        # publish them.
         psql(db_url, """
+            drop table if exists parcels;
             create table parcels as
-              select fid as id, plot_no, zone_id, stated_area_mu, area_m2, land_use_code, availability, dev_stage,
-                     supply_method, price_wan_per_mu, available_from,
-                     st_setsrid(geom, 4326)::geometry(polygon, 4326) as geom
-              from parcel;
+              select p.fid as id, p.plot_no, p.parcel_code, z.code as zone, p.zone_id, p.land_use_system,
+                     p.land_use_code, p.availability, p.dev_stage, p.supply_method, p.revitalized,
+                     round(p.area_m2::numeric, 2)::float8 as area_m2,
+                     round((p.area_m2 * 15 / 10000)::numeric, 3)::float8 as area_mu, p.stated_area_mu,
+                     round((p.stated_area_mu * 10000 / 15)::numeric, 2)::float8 as stated_area_m2, p.term_years,
+                     p.price_wan_per_mu, p.plot_ratio_min, p.plot_ratio_max, p.coverage_min, p.height_max_m,
+                     p.power_available_kva, p.project_id, p.available_from, p.supply_date, p.agreed_start_date,
+                     p.agreed_completion_date, p.actual_start_date, p.required_gfa_m2, p.built_gfa_m2,
+                     p.suspended_since, p.government_caused,
+                     st_setsrid(p.geom, 4326)::geometry(polygon, 4326) as geom
+              from parcel p left join zone z on z.fid = p.zone_id;
             alter table parcels add primary key (id);
             create index parcels_geom on parcels using gist (geom);
             analyze parcels;""")
