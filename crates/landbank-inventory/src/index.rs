@@ -49,11 +49,14 @@ fn aabb(b: BBox) -> AABB<[f64; 2]> {
     AABB::from_corners([b.min_lon, b.min_lat], [b.max_lon, b.max_lat])
 }
 
-fn index<'a>(outlines: impl Iterator<Item = &'a Polygon>) -> RTree<Entry> {
-    let entries = outlines
-        .enumerate()
-        .filter_map(|(slot, p)| BBox::of_polygon(p).map(|b| Entry { slot: slot as u32, envelope: aabb(b) }))
-        .collect();
+fn index<'a>(outlines: impl ExactSizeIterator<Item = &'a Polygon>) -> RTree<Entry> {
+    // Sized up front: at a million parcels, growing the list by doubling copied it over and over.
+    let mut entries = Vec::with_capacity(outlines.len());
+    entries.extend(
+        outlines
+            .enumerate()
+            .filter_map(|(slot, p)| BBox::of_polygon(p).map(|b| Entry { slot: slot as u32, envelope: aabb(b) })),
+    );
     RTree::bulk_load(entries)
 }
 

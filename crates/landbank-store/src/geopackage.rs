@@ -109,6 +109,7 @@ impl GeoPackage {
             Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| StoreError::Open { path: self.path.clone(), source })?;
         function::register_sql_functions(&parcels)?;
+        parcels.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         // One pass over every row gains nothing from a large page cache, and filling one costs fresh memory.
         self.conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
