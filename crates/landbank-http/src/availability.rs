@@ -14,7 +14,7 @@ use geo::Point;
 use landbank_geojson::{GeometryRef, RecordRef, write_feature, write_geometry};
 use landbank_inventory::{
     BuildingVacancy, Date, FireClass, IndustrialClass, Industry, Inventory, LandMatch, LandQuery, Meters, Mu, PoiKind,
-    Reason, SpaceOffer, SpaceQuery, SquareMeters, SupplyMethod, UnknownCode, ZoneId, search_land, search_space,
+    Reason, SpaceOffer, SpaceQuery, SquareMeters, SupplyMethod, UnknownCode, ZoneId, search_land_best, search_space,
 };
 use serde_json::{Value, json};
 
@@ -313,14 +313,13 @@ fn collection_head(out: &mut Vec<u8>, matched: usize, returned: usize, on: Date,
 fn land_collection(
     inventory: &Inventory,
     query: &LandQuery,
-    matches: &[LandMatch<'_>],
-    limit: usize,
+    matched: usize,
+    page: &[LandMatch<'_>],
     links: &[Link],
     coordsys: CoordSys,
 ) -> io::Result<Vec<u8>> {
-    let page = &matches[..matches.len().min(limit)];
     let mut out = Vec::with_capacity(512 + page.len() * 2_400);
-    collection_head(&mut out, matches.len(), page.len(), query.available_on, links)?;
+    collection_head(&mut out, matched, page.len(), query.available_on, links)?;
     out.extend_from_slice(b",\"features\":[");
     for (i, m) in page.iter().enumerate() {
         if i > 0 {
@@ -452,10 +451,10 @@ pub async fn get_land_availability(
     let inventory = &snapshot.inventory;
     let query = land_query(&params, inventory)?;
     let limit = query::limit(&params)?;
-    let matches = search_land(inventory, &query);
     let coordsys = CoordSys::parse(&params)?;
+    let (matched, best) = search_land_best(inventory, &query, limit);
     let links = [self_link(&base, "/availability/land", &params)];
-    geojson(land_collection(inventory, &query, &matches, limit, &links, coordsys))
+    geojson(land_collection(inventory, &query, matched, &best, &links, coordsys))
 }
 
 /// `GET /availability/space`: free factory units (single or adjacent ones combined) for a need, ranked, with the

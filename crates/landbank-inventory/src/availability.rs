@@ -114,6 +114,13 @@ pub struct Reason {
     pub points: f64,
 }
 
+/// The text of a reason, or nothing when the reasons only score (`explain` false): `format!` otherwise.
+macro_rules! text {
+    ($explain:expr, $($format:tt)+) => {
+        if $explain { format!($($format)+) } else { String::new() }
+    };
+}
+
 impl Reason {
     fn new(code: ReasonCode, points: f64, text: String) -> Reason {
         Reason { code, text, points }
@@ -282,12 +289,17 @@ fn distance_reasons(
     limits: &[(PoiKind, Meters)],
     bridge_points: f64,
     road_points: f64,
+    explain: bool,
 ) -> Vec<Reason> {
     let mut reasons = Vec::new();
     for (kind, poi, d) in nearest {
         let limit = limits.iter().find(|(k, _)| k == kind).map(|(_, m)| *m);
-        let within = limit.map_or(String::new(), |m| format!(" (within the {} asked)", distance_text(m)));
-        let text = format!("{} from {}{within}", distance_text(*d), poi.name_en);
+        let text = match limit {
+            Some(m) => {
+                text!(explain, "{} from {} (within the {} asked)", distance_text(*d), poi.name_en, distance_text(m))
+            }
+            None => text!(explain, "{} from {}", distance_text(*d), poi.name_en),
+        };
         match kind {
             PoiKind::BridgeFreight => {
                 reasons.push(Reason::new(
@@ -336,6 +348,22 @@ fn land_passes(parcel: &Parcel, query: &LandQuery, class: Option<IndustrialClass
 /// assert!(search_land(&inventory, &LandQuery::on(date(2026, 11, 27))).is_empty());
 /// ```
 pub fn search_land<'a>(inventory: &'a Inventory, query: &LandQuery) -> Vec<LandMatch<'a>> {
+    search_land_best(inventory, query, usize::MAX).1
+}
+
+/// The number of parcels that meet the query and the best `limit` of them, ranked as [`search_land`] ranks them:
+/// every match is scored, only those returned are explained.
+///
+/// # Examples
+///
+/// ```
+/// use jiff::civil::date;
+/// use landbank_inventory::{Inventory, InventoryParts, LandQuery, search_land_best};
+/// let inventory = Inventory::new(InventoryParts::default()).unwrap();
+/// let (matched, best) = search_land_best(&inventory, &LandQuery::on(date(2026, 11, 27)), 20);
+/// assert_eq!((matched, best.len()), (0, 0));
+/// ```
+pub fn search_land_best<'a>(inventory: &'a Inventory, query: &LandQuery, limit: usize) -> (usize, Vec<LandMatch<'a>>) {
     let class = query.required_class();
     let landmarks = Landmarks::new(inventory);
     let candidates: Vec<(&Parcel, Option<Meters>)> = match query.near {
@@ -352,46 +380,62 @@ pub fn search_land<'a>(inventory: &'a Inventory, query: &LandQuery) -> Vec<LandM
         .collect();
     let cheapest =
         found.iter().filter_map(|(p, _, _)| p.price_wan_per_mu).filter(|v| v.is_finite() && *v > 0.0).reduce(f64::min);
-    let mut matches: Vec<LandMatch<'a>> = found
+    let reasons = |(parcel, distance_to_point, nearest): &(&Parcel, Option<Meters>, Vec<_>), explain| {
+        land_reasons(inventory, query, parcel, *distance_to_point, nearest, cheapest, explain)
+    };
+    let score = |reasons: &[Reason]| reasons.iter().map(|r| r.points).sum::<f64>();
+    let mut ranked: Vec<(f64, usize)> =
+        found.iter().enumerate().map(|(i, one)| (score(&reasons(one, false)), i)).collect();
+    let order = |a: &(f64, usize), b: &(f64, usize)| b.0.total_cmp(&a.0).then(found[a.1].0.id.cmp(&found[b.1].0.id));
+    if limit < ranked.len() {
+        ranked.select_nth_unstable_by(limit, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_by(order);
+    let best = ranked
         .into_iter()
-        .map(|(parcel, distance_to_point, nearest)| {
-            let reasons = land_reasons(inventory, query, class, parcel, distance_to_point, &nearest, cheapest);
+        .map(|(_, i)| {
+            let one = &found[i];
+            let reasons = reasons(one, true);
             LandMatch {
-                parcel,
-                score: reasons.iter().map(|r| r.points).sum(),
+                parcel: one.0,
+                score: score(&reasons),
                 reasons,
-                distances: nearest.iter().map(|(k, _, d)| (*k, *d)).collect(),
-                distance_to_point,
+                distances: one.2.iter().map(|(k, _, d)| (*k, *d)).collect(),
+                distance_to_point: one.1,
             }
         })
         .collect();
-    matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.parcel.id.cmp(&b.parcel.id)));
-    matches
+    (found.len(), best)
 }
 
 fn land_reasons(
     inventory: &Inventory,
     query: &LandQuery,
-    class: Option<IndustrialClass>,
     parcel: &Parcel,
     distance_to_point: Option<Meters>,
     nearest: &[(PoiKind, &Poi, Meters)],
     cheapest: Option<f64>,
+    explain: bool,
 ) -> Vec<Reason> {
+    let class = query.required_class();
     let mut reasons = Vec::new();
     match (parcel.class(), class) {
         (Some(land), Some(needs)) => {
             let steps = land as i32 - needs as i32;
             let (points, text) = if steps == 0 {
-                (LAND_CLASS_POINTS, format!("class {land} land takes a class {needs} project"))
+                (LAND_CLASS_POINTS, text!(explain, "class {land} land takes a class {needs} project"))
             } else {
                 let above = if steps == 1 { "one class" } else { "two classes" };
                 let points = if steps == 1 { LAND_CLASS_POINTS / 2.0 } else { 0.0 };
-                (points, format!("class {land} land takes a class {needs} project ({above} above what it needs)"))
+                (
+                    points,
+                    text!(explain, "class {land} land takes a class {needs} project ({above} above what it needs)"),
+                )
             };
             reasons.push(Reason::new(ReasonCode::ClassFit, points, text));
         }
-        (Some(land), None) => reasons.push(Reason::new(ReasonCode::ClassFit, 0.0, format!("class {land} land"))),
+        (Some(land), None) => reasons.push(Reason::new(ReasonCode::ClassFit, 0.0, text!(explain, "class {land} land"))),
         (None, _) => {}
     }
     let area = parcel.stated_area;
@@ -400,46 +444,57 @@ fn land_reasons(
     if let Some(fit) = area_fit(parcel.stated_area_m2(), query.min_area, query.max_area) {
         let text = match (asked_min, asked_max) {
             (Some(min), _) => {
-                format!("{:.1} mu leaves {:.1} mu over the {:.1} mu asked", area.0, (area.0 - min.0).max(0.0), min.0)
+                text!(
+                    explain,
+                    "{:.1} mu leaves {:.1} mu over the {:.1} mu asked",
+                    area.0,
+                    (area.0 - min.0).max(0.0),
+                    min.0
+                )
             }
-            (None, Some(max)) => format!("{:.1} mu of the {:.1} mu at most asked", area.0, max.0),
-            (None, None) => format!("{:.1} mu", area.0),
+            (None, Some(max)) => text!(explain, "{:.1} mu of the {:.1} mu at most asked", area.0, max.0),
+            (None, None) => text!(explain, "{:.1} mu", area.0),
         };
         reasons.push(Reason::new(ReasonCode::AreaFit, LAND_AREA_POINTS * fit, text));
     }
     match (parcel.price_wan_per_mu, cheapest) {
         (Some(price), Some(low)) if price.is_finite() && price > 0.0 => {
             let text = if price <= low {
-                format!("{price:.1} 万元/mu, the cheapest match")
+                text!(explain, "{price:.1} 万元/mu, the cheapest match")
             } else {
-                format!("{price:.1} 万元/mu (the cheapest match asks {low:.1})")
+                text!(explain, "{price:.1} 万元/mu (the cheapest match asks {low:.1})")
             };
             reasons.push(Reason::new(ReasonCode::Price, LAND_PRICE_POINTS * (low / price).min(1.0), text));
         }
-        _ => reasons.push(Reason::new(ReasonCode::Price, 0.0, "price on request".to_owned())),
+        _ => reasons.push(Reason::new(ReasonCode::Price, 0.0, text!(explain, "price on request"))),
     }
     if let Some(industry) = query.industry {
         let zone = inventory.zone(parcel.zone);
         let leads = zone.is_some_and(|z| z.leading_industries.contains(&industry));
-        let name = zone.map_or_else(|| format!("zone {}", parcel.zone), |z| format!("{} ({})", z.name_en, z.code));
+        let name = zone
+            .map_or_else(|| text!(explain, "zone {}", parcel.zone), |z| text!(explain, "{} ({})", z.name_en, z.code));
         let (points, text) = if leads {
-            (LAND_INDUSTRY_POINTS, format!("{} is a leading industry of {name}", industry_text(industry)))
+            (LAND_INDUSTRY_POINTS, text!(explain, "{} is a leading industry of {name}", industry_text(industry)))
         } else {
-            (0.0, format!("{} is not among the leading industries of {name}", industry_text(industry)))
+            (0.0, text!(explain, "{} is not among the leading industries of {name}", industry_text(industry)))
         };
         reasons.push(Reason::new(ReasonCode::LeadingIndustry, points, text));
     }
-    reasons.extend(distance_reasons(nearest, &query.near_poi, LAND_BRIDGE_POINTS, LAND_ROAD_POINTS));
+    reasons.extend(distance_reasons(nearest, &query.near_poi, LAND_BRIDGE_POINTS, LAND_ROAD_POINTS, explain));
     if let (Some(d), Some((_, radius))) = (distance_to_point, query.near) {
         let fit = if radius.0 > 0.0 { (1.0 - d.0 / radius.0).clamp(0.0, 1.0) } else { 1.0 };
-        let text = format!("{} from the point asked (within {})", distance_text(d), distance_text(radius));
+        let text = text!(explain, "{} from the point asked (within {})", distance_text(d), distance_text(radius));
         reasons.push(Reason::new(ReasonCode::NearPoint, LAND_POINT_POINTS * fit, text));
     }
-    let method = parcel.supply_method.map_or("supply method to be agreed (transfer or lease)".to_owned(), |m| {
-        format!("offered by {}", supply_text(m))
-    });
+    let method = match parcel.supply_method {
+        Some(m) => text!(explain, "offered by {}", supply_text(m)),
+        None => text!(explain, "supply method to be agreed (transfer or lease)"),
+    };
     reasons.push(Reason::new(ReasonCode::SupplyMethod, 0.0, method));
-    let from = parcel.available_from.map_or("available now".to_owned(), |d| format!("available from {d}"));
+    let from = match parcel.available_from {
+        Some(d) => text!(explain, "available from {d}"),
+        None => text!(explain, "available now"),
+    };
     reasons.push(Reason::new(ReasonCode::AvailableFrom, 0.0, from));
     reasons
 }
@@ -886,7 +941,7 @@ fn space_reasons(
         format!("{n} adjacent units on floor {} combined: {}", offer.floor, labels.join(" + "))
     };
     reasons.push(Reason::new(ReasonCode::Units, SPACE_UNITS_POINTS / n as f64, text));
-    reasons.extend(distance_reasons(nearest, &query.near_poi, SPACE_BRIDGE_POINTS, SPACE_ROAD_POINTS));
+    reasons.extend(distance_reasons(nearest, &query.near_poi, SPACE_BRIDGE_POINTS, SPACE_ROAD_POINTS, true));
     let s = &offer.specs;
     let lift = match (s.floor, s.lift_t) {
         (0 | 1, _) => "ground floor, no lift needed".to_owned(),
@@ -1014,6 +1069,21 @@ mod tests {
         for m in &found {
             assert!(IndustrialClass::II.fits_on(m.parcel.class().expect("industrial")));
             assert_relative_eq!(m.score, m.reasons.iter().map(|r| r.points).sum::<f64>());
+        }
+    }
+
+    #[test]
+    fn the_best_few_are_the_head_of_the_whole_ranking_with_the_same_reasons() {
+        let inventory = land();
+        for query in [seafood(), LandQuery::on(seafood().available_on)] {
+            let all = search_land(&inventory, &query);
+            assert!(all.len() >= 3, "{}", all.len());
+            for limit in 0..=all.len() + 1 {
+                let (matched, best) = search_land_best(&inventory, &query, limit);
+                assert_eq!(matched, all.len());
+                assert_eq!(best, all[..limit.min(all.len())], "limit {limit}");
+                assert!(best.iter().all(|m| m.reasons.iter().all(|r| !r.text.is_empty())));
+            }
         }
     }
 

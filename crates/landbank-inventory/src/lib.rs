@@ -42,7 +42,7 @@ mod zone;
 
 pub use availability::{
     BuildingVacancy, LandMatch, LandQuery, Reason, ReasonCode, SpaceAnswer, SpaceOffer, SpaceQuery, UnitSpecs,
-    search_land, search_space,
+    search_land, search_land_best, search_space,
 };
 pub use building::{BuildingStatus, FactoryBuilding, FireClass, Structure};
 pub use carve::{
