@@ -303,7 +303,9 @@ fn feature_collection(
                 Ok::<_, std::io::Error>(())
             })?;
             if !written.is_empty() {
-                cache.insert(layer, written.into_iter().map(|(id, at)| (id, out[at].into())));
+                // Copied before the cache's exclusive lock is taken, so readers wait for the inserts only.
+                let kept: Vec<(i64, Box<[u8]>)> = written.into_iter().map(|(id, at)| (id, out[at].into())).collect();
+                cache.insert(layer, kept);
             }
         }
     }

@@ -109,16 +109,18 @@ impl GeoPackage {
             Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| StoreError::Open { path: self.path.clone(), source })?;
         function::register_sql_functions(&parcels)?;
-        parcels.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         // One pass over every row gains nothing from a large page cache, and filling one costs fresh memory.
+        parcels.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
         self.conn.pragma_update(None, "cache_size", READ_CACHE_KIB)?;
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let parts = row::read_all(&tx, parcels);
-        let done = tx.commit();
+        let read = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .map_err(StoreError::from)
+            .and_then(|tx| {
+                let parts = row::read_all(&tx, parcels)?;
+                tx.commit()?;
+                Ok(parts)
+            });
         self.conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-        let parts = parts?;
-        done?;
-        Ok(parts)
+        read
     }
 
     /// Replaces every row of one layer with that layer's records in `parts` (the other layers of `parts` are

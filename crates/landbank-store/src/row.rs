@@ -480,8 +480,7 @@ fn write_pois(conn: &Connection, pois: &[Poi]) -> Result<Written, StoreError> {
     Ok(Written { rows: pois.len(), envelope })
 }
 
-/// Reads every record of every layer, each layer sorted by id.
-/// Every record of every layer: the parcels, the bulk of a large park, through `parcels` (one statement, so one
+/// Every record of every layer, each sorted by id: the parcels, the bulk of a large park, through `parcels` (one statement, so one
 /// read transaction) on a thread of its own, everything else through `conn` meanwhile. Both connections must
 /// see the same state (see [`crate::GeoPackage::load`]).
 pub(crate) fn read_all(conn: &Connection, parcels: Connection) -> Result<InventoryParts, StoreError> {
