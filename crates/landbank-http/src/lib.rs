@@ -50,7 +50,7 @@ pub use feed::spawn_follower;
 pub use limit::{DEFAULT_ANONYMOUS_RATE, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT, Limits};
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use reservation::{expire_now, spawn_expiry};
-pub use tile::CACHE_BYTES as TILE_CACHE_BYTES;
+pub use tile::{CACHE_BYTES as TILE_CACHE_BYTES, draw as draw_tile};
 pub use web::{Basemap, Web, WebConfig};
 use write::Writer;
 

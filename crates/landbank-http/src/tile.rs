@@ -100,6 +100,18 @@ impl LayerSet {
     }
 }
 
+/// The Mapbox Vector Tile of `layers` (every tiled layer when empty) at tile `z/x/y` of `WebMercatorQuad`, as the
+/// tile endpoints draw it before caching: empty when no feature reaches the tile, `None` for a tile outside the grid
+/// or a layer without tiles. For benchmarks and tools that draw tiles without a server.
+pub fn draw(inventory: &Inventory, layers: &[Layer], z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
+    let tile = TileId::new(z, x, y)?;
+    let mut set = if layers.is_empty() { LayerSet::ALL } else { LayerSet(0) };
+    for layer in layers {
+        set = set.union(LayerSet::one(*layer)?);
+    }
+    Some(mvt::encode(inventory, set, tile))
+}
+
 /// The layer of a collection that has tiles: `404` for an unknown collection and for `projects`.
 fn tiled_layer(collection_id: &str) -> Result<(Layer, LayerSet), ApiError> {
     let layer = layer_of(collection_id)?;
@@ -179,8 +191,7 @@ async fn answer(state: &AppState, layers: LayerSet, tile: TileId) -> Result<Resp
         let drawing = Arc::clone(&snapshot);
         let drawn = tokio::task::spawn_blocking(move || mvt::encode(&drawing.inventory, layers, tile))
             .await
-            .map_err(|e| ApiError::Internal(format!("drawing tile {tile:?}: {e}")))?
-            .map_err(|e| ApiError::Internal(format!("encoding tile {tile:?}: {e}")))?;
+            .map_err(|e| ApiError::Internal(format!("drawing tile {tile:?}: {e}")))?;
         let body = Bytes::from(drawn);
         snapshot.tiles.insert(key, body.clone());
         body

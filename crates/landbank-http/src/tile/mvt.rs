@@ -12,11 +12,9 @@ use geo::{
     Area, BooleanOps, BoundingRect, Coord, Geometry, LineString, MapCoords, MultiLineString, MultiPoint, MultiPolygon,
     Point, Polygon, Rect, Simplify,
 };
-use geozero::ToMvt;
-use geozero::error::GeozeroError;
-use geozero::mvt::{Message, Tile, TileValue, tile};
 use landbank_geojson::{GeometryRef, PropertyValue, RecordRef, records};
 use landbank_inventory::{BBox, Inventory, Layer};
+use prost::encoding::{encode_varint, encoded_len_varint};
 
 use super::LayerSet;
 use super::mercator::{BUFFER, EXTENT, TileId};
@@ -31,16 +29,17 @@ pub const MIN_AREA: f64 = SIMPLIFY_TOLERANCE * SIMPLIFY_TOLERANCE;
 
 /// The encoded tile of the given layers (one MVT layer each, named after the collection), or an empty vector when
 /// no feature of any of them reaches the tile.
-pub fn encode(inventory: &Inventory, layers: LayerSet, tile: TileId) -> Result<Vec<u8>, GeozeroError> {
+///
+/// Each feature is written straight into its layer's buffer as it is drawn (protobuf wire format, fields in the
+/// order of their numbers, as prost writes them), so no message tree is built and measured before encoding.
+pub fn encode(inventory: &Inventory, layers: LayerSet, tile: TileId) -> Vec<u8> {
     let frame = Frame::new(tile);
-    let mut drawn = Tile { layers: Vec::new() };
+    let mut out = Vec::new();
+    let mut scratch = Scratch::default();
     for layer in layers.iter() {
-        let layer = draw_layer(inventory, layer, &frame)?;
-        if !layer.features.is_empty() {
-            drawn.layers.push(layer);
-        }
+        draw_layer(inventory, layer, &frame, &mut scratch, &mut out);
     }
-    Ok(if drawn.layers.is_empty() { Vec::new() } else { drawn.encode_to_vec() })
+    out
 }
 
 /// The records of a layer that may reach the box (their bounding boxes meet it), in id order: through the R-tree
@@ -57,15 +56,28 @@ pub fn candidates(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<Record
     found
 }
 
-fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame) -> Result<tile::Layer, GeozeroError> {
-    let mut tags = Tags::default();
+/// Buffers reused from feature to feature and layer to layer of one tile.
+#[derive(Default)]
+struct Scratch {
+    /// The encoded features of the layer being drawn.
+    features: Vec<u8>,
+    /// One feature's tags: key and value indices in turn.
+    tags: Vec<u32>,
+    /// One feature's geometry commands and parameters.
+    commands: Vec<u32>,
+}
+
+/// Draws the layer's features reaching the tile and appends the layer to `out` (as field `layers` of a `Tile`),
+/// or leaves `out` as it was when none does.
+fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame, scratch: &mut Scratch, out: &mut Vec<u8>) {
     let candidates = candidates(inventory, layer, frame.bbox);
-    let mut features = Vec::with_capacity(candidates.len());
+    let mut tags = Tags::with_capacity(candidates.len());
+    scratch.features.clear();
     for record in candidates {
         let Some(geometry) = record.geometry(inventory).and_then(|g| frame.draw(g)) else { continue };
-        let mut feature = geometry.to_mvt_unscaled()?;
-        feature.id = u64::try_from(record.id()).ok();
-        feature.tags.reserve(2 * tags.columns.len().max(8));
+        scratch.commands.clear();
+        let kind = commands(&geometry, &mut scratch.commands);
+        scratch.tags.clear();
         let mut position = 0;
         let Ok(()) = record.try_each_property(inventory, |spec, value| {
             let property = position;
@@ -74,29 +86,209 @@ fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame) -> Result<tile
             if !spec.restricted
                 && let Some(value) = Tag::of(value)
             {
-                feature.tags.extend(tags.insert(property, spec.name, value));
+                scratch.tags.extend(tags.insert(property, spec.name, value));
             }
             Ok::<_, std::convert::Infallible>(())
         });
-        features.push(feature);
+        let id = u64::try_from(record.id()).ok();
+        write_feature(&mut scratch.features, id, &scratch.tags, kind, &scratch.commands);
     }
-    Ok(tile::Layer {
-        version: 2,
-        name: layer.code().to_owned(),
-        features,
-        keys: tags.keys,
-        values: tags.values,
-        extent: Some(EXTENT),
-    })
+    if scratch.features.is_empty() {
+        return;
+    }
+    let name = layer.code();
+    let keys: usize = tags.keys.iter().map(|k| 1 + len_delimited(k.len())).sum();
+    let body = 2 + 1 + len_delimited(name.len()) + scratch.features.len() + keys + tags.values.len() + 3;
+    out.reserve(1 + len_delimited(body));
+    out.push(field::TILE_LAYER);
+    varint(out, body);
+    out.push(field::LAYER_NAME);
+    bytes(out, name.as_bytes());
+    out.extend_from_slice(&scratch.features);
+    for key in &tags.keys {
+        out.push(field::LAYER_KEY);
+        bytes(out, key.as_bytes());
+    }
+    out.extend_from_slice(&tags.values);
+    out.push(field::LAYER_EXTENT);
+    varint(out, EXTENT as usize);
+    out.extend_from_slice(&[field::LAYER_VERSION, 2]);
+}
+
+/// Field keys (field number << 3 | wire type) of `vector_tile.proto` (MVT 2.1), each one byte.
+mod field {
+    pub const TILE_LAYER: u8 = 3 << 3 | 2;
+    pub const LAYER_VERSION: u8 = 15 << 3;
+    pub const LAYER_NAME: u8 = 1 << 3 | 2;
+    pub const LAYER_FEATURE: u8 = 2 << 3 | 2;
+    pub const LAYER_KEY: u8 = 3 << 3 | 2;
+    pub const LAYER_VALUE: u8 = 4 << 3 | 2;
+    pub const LAYER_EXTENT: u8 = 5 << 3;
+    pub const FEATURE_ID: u8 = 1 << 3;
+    pub const FEATURE_TAGS: u8 = 2 << 3 | 2;
+    pub const FEATURE_TYPE: u8 = 3 << 3;
+    pub const FEATURE_GEOMETRY: u8 = 4 << 3 | 2;
+    pub const VALUE_STRING: u8 = 1 << 3 | 2;
+    pub const VALUE_DOUBLE: u8 = 3 << 3 | 1;
+    pub const VALUE_INT: u8 = 4 << 3;
+    pub const VALUE_BOOL: u8 = 7 << 3;
+}
+
+/// `GeomType` of `vector_tile.proto`.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum GeomType {
+    Point = 1,
+    LineString = 2,
+    Polygon = 3,
+}
+
+fn varint(out: &mut Vec<u8>, value: usize) {
+    encode_varint(value as u64, out);
+}
+
+/// Bytes taken by a length-delimited field's length and payload of `len` bytes.
+fn len_delimited(len: usize) -> usize {
+    encoded_len_varint(len as u64) + len
+}
+
+/// A length-delimited payload (after its key).
+fn bytes(out: &mut Vec<u8>, payload: &[u8]) {
+    varint(out, payload.len());
+    out.extend_from_slice(payload);
+}
+
+/// Bytes taken by a packed repeated `uint32` field's payload.
+fn packed_len(values: &[u32]) -> usize {
+    values.iter().map(|&v| encoded_len_varint(u64::from(v))).sum()
+}
+
+fn packed(out: &mut Vec<u8>, values: &[u32]) {
+    varint(out, packed_len(values));
+    for &v in values {
+        encode_varint(u64::from(v), out);
+    }
+}
+
+/// Appends one feature (as field `features` of a `Layer`): id, tags (left out when empty), type, geometry.
+fn write_feature(out: &mut Vec<u8>, id: Option<u64>, tags: &[u32], kind: GeomType, commands: &[u32]) {
+    let tags_len = packed_len(tags);
+    let commands_len = packed_len(commands);
+    let body = id.map_or(0, |id| 1 + encoded_len_varint(id))
+        + if tags.is_empty() { 0 } else { 1 + len_delimited(tags_len) }
+        + 2
+        + 1
+        + len_delimited(commands_len);
+    out.reserve(1 + len_delimited(body));
+    out.push(field::LAYER_FEATURE);
+    varint(out, body);
+    if let Some(id) = id {
+        out.push(field::FEATURE_ID);
+        encode_varint(id, out);
+    }
+    if !tags.is_empty() {
+        out.push(field::FEATURE_TAGS);
+        packed(out, tags);
+    }
+    out.extend_from_slice(&[field::FEATURE_TYPE, kind as u8, field::FEATURE_GEOMETRY]);
+    packed(out, commands);
+}
+
+/// The MVT geometry commands of a geometry already on the integer grid (MVT 2.1 §4.3), from a cursor at the
+/// origin: `MoveTo`, `LineTo` and `ClosePath` with zigzag-encoded deltas.
+fn commands(geometry: &Geometry, out: &mut Vec<u32>) -> GeomType {
+    let mut pen = Pen::default();
+    match geometry {
+        Geometry::Point(p) => {
+            pen.points(out, std::slice::from_ref(p));
+            GeomType::Point
+        }
+        Geometry::MultiPoint(mp) => {
+            pen.points(out, &mp.0);
+            GeomType::Point
+        }
+        Geometry::LineString(line) => {
+            pen.line(out, &line.0);
+            GeomType::LineString
+        }
+        Geometry::MultiLineString(lines) => {
+            lines.iter().for_each(|line| pen.line(out, &line.0));
+            GeomType::LineString
+        }
+        Geometry::Polygon(polygon) => {
+            pen.polygon(out, polygon);
+            GeomType::Polygon
+        }
+        Geometry::MultiPolygon(polygons) => {
+            polygons.iter().for_each(|polygon| pen.polygon(out, polygon));
+            GeomType::Polygon
+        }
+        // `Frame::draw` returns only the kinds above.
+        other => unreachable!("no MVT geometry drawn as {other:?}"),
+    }
+}
+
+/// The MVT cursor: the last point written, which parameters are relative to.
+#[derive(Default)]
+struct Pen {
+    x: i32,
+    y: i32,
+}
+
+impl Pen {
+    const MOVE_TO: u32 = 1;
+    const LINE_TO: u32 = 2;
+    const CLOSE_PATH: u32 = 7;
+
+    fn command(id: u32, count: usize) -> u32 {
+        id | (u32::try_from(count).expect("fewer than 2²⁹ points") << 3)
+    }
+
+    /// Writes the point relative to the cursor and moves there. Coordinates are integers already.
+    fn to(&mut self, out: &mut Vec<u32>, c: Coord) {
+        let (x, y) = (c.x as i32, c.y as i32);
+        let zigzag = |d: i32| ((d << 1) ^ (d >> 31)) as u32;
+        out.extend([zigzag(x.wrapping_sub(self.x)), zigzag(y.wrapping_sub(self.y))]);
+        (self.x, self.y) = (x, y);
+    }
+
+    fn points(&mut self, out: &mut Vec<u32>, points: &[Point]) {
+        out.push(Self::command(Self::MOVE_TO, points.len()));
+        for p in points {
+            self.to(out, p.0);
+        }
+    }
+
+    fn line(&mut self, out: &mut Vec<u32>, line: &[Coord]) {
+        let [first, rest @ ..] = line else { return };
+        out.push(Self::command(Self::MOVE_TO, 1));
+        self.to(out, *first);
+        out.push(Self::command(Self::LINE_TO, rest.len()));
+        for c in rest {
+            self.to(out, *c);
+        }
+    }
+
+    /// A closed ring: its points but the closing one, then `ClosePath`.
+    fn ring(&mut self, out: &mut Vec<u32>, ring: &[Coord]) {
+        self.line(out, &ring[..ring.len().saturating_sub(1)]);
+        out.push(Self::command(Self::CLOSE_PATH, 1));
+    }
+
+    fn polygon(&mut self, out: &mut Vec<u32>, polygon: &Polygon) {
+        self.ring(out, &polygon.exterior().0);
+        polygon.interiors().iter().for_each(|hole| self.ring(out, &hole.0));
+    }
 }
 
 /// The keys and values of one MVT layer, each kept once (MVT 2.1 §4.4), found again without allocating.
-#[derive(Default)]
 struct Tags<'a> {
-    keys: Vec<String>,
+    keys: Vec<&'static str>,
     /// Each property of the layer's schema, by position in the schema, once a feature has used it.
     columns: Vec<Option<Column<'a>>>,
-    values: Vec<tile::Value>,
+    /// The values, encoded as fields `values` of a `Layer`, one after another.
+    values: Vec<u8>,
+    count: u32,
     value_of: HashMap<Tag<'a>, u32, foldhash::fast::RandomState>,
 }
 
@@ -108,14 +300,25 @@ struct Column<'a> {
 }
 
 impl<'a> Tags<'a> {
+    /// Room for the values of about `features` features (most of a feature's values are its own).
+    fn with_capacity(features: usize) -> Tags<'a> {
+        Tags {
+            keys: Vec::new(),
+            columns: Vec::new(),
+            values: Vec::with_capacity(features * 128),
+            count: 0,
+            value_of: HashMap::with_capacity_and_hasher(features * 16, foldhash::fast::RandomState::default()),
+        }
+    }
+
     /// The key and value indices of the `property`-th property of the schema, called `name`, with `value`.
-    fn insert(&mut self, property: usize, name: &str, value: Tag<'a>) -> [u32; 2] {
-        let Tags { keys, columns, values, value_of } = self;
+    fn insert(&mut self, property: usize, name: &'static str, value: Tag<'a>) -> [u32; 2] {
+        let Tags { keys, columns, values, count, value_of } = self;
         if columns.len() <= property {
             columns.resize_with(property + 1, || None);
         }
         let column = columns[property].get_or_insert_with(|| {
-            keys.push(name.to_owned());
+            keys.push(name);
             Column { key: u32::try_from(keys.len() - 1).expect("fewer keys than properties"), last: None }
         });
         if let Some((last, index)) = &column.last
@@ -124,8 +327,9 @@ impl<'a> Tags<'a> {
             return [column.key, *index];
         }
         let index = *value_of.entry(value.clone()).or_insert_with_key(|value| {
-            values.push(value.to_mvt());
-            u32::try_from(values.len() - 1).expect("fewer than 2³² values in a tile")
+            value.write(values);
+            *count += 1;
+            *count - 1
         });
         column.last = Some((value, index));
         [column.key, index]
@@ -158,16 +362,31 @@ impl<'a> Tag<'a> {
         }
     }
 
-    fn to_mvt(&self) -> tile::Value {
-        let value = match self {
-            Tag::Str(v) => TileValue::Str((*v).to_owned()),
-            Tag::Text(v) => TileValue::Str(v.clone()),
-            Tag::Int(v) => TileValue::Int(*v),
-            Tag::Double(bits) => TileValue::Double(f64::from_bits(*bits)),
-            Tag::Bool(v) => TileValue::Bool(*v),
-            Tag::Date(v) => TileValue::Str(v.to_string()),
+    /// Appends the value as field `values` of a `Layer`: a `Value` message with the one field of its type.
+    fn write(&self, out: &mut Vec<u8>) {
+        let string = |out: &mut Vec<u8>, s: &str| {
+            out.push(field::LAYER_VALUE);
+            varint(out, 1 + len_delimited(s.len()));
+            out.push(field::VALUE_STRING);
+            bytes(out, s.as_bytes());
         };
-        value.into()
+        match self {
+            Tag::Str(v) => string(out, v),
+            Tag::Text(v) => string(out, v),
+            Tag::Date(v) => string(out, &v.to_string()),
+            Tag::Int(v) => {
+                out.push(field::LAYER_VALUE);
+                let v = *v as u64;
+                varint(out, 1 + encoded_len_varint(v));
+                out.push(field::VALUE_INT);
+                encode_varint(v, out);
+            }
+            Tag::Double(bits) => {
+                out.extend_from_slice(&[field::LAYER_VALUE, 9, field::VALUE_DOUBLE]);
+                out.extend_from_slice(&bits.to_le_bytes());
+            }
+            Tag::Bool(v) => out.extend_from_slice(&[field::LAYER_VALUE, 2, field::VALUE_BOOL, u8::from(*v)]),
+        }
     }
 }
 
