@@ -1,5 +1,6 @@
 //! Benchmark of drawing vector tiles: the parcels layer of z14 tiles about the middle of a synthetic park of 100k
-//! parcels, each drawn afresh (no tile cache), in turn — what `bench/run` times as uncached tiles over HTTP.
+//! parcels, each drawn afresh (no tile cache), in turn — what `bench/run` times as uncached tiles over HTTP. With
+//! the allocator of the `landbank` binary.
 
 use std::f64::consts::PI;
 use std::hint::black_box;
@@ -9,6 +10,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use landbank_gen::synthetic;
 use landbank_http::draw_tile;
 use landbank_inventory::{Inventory, Layer};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const PARCELS: usize = 100_000;
 const SEED: u64 = 42;

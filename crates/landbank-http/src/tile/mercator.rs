@@ -76,9 +76,9 @@ fn world_x(lon: f64) -> f64 {
 
 /// Latitude in degrees → `0..1` from the north edge of the Mercator square southwards.
 fn world_y(lat: f64) -> f64 {
-    let phi = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
-    // ln(tan φ + sec φ) = asinh(tan φ)
-    0.5 - phi.tan().asinh() / (2.0 * PI)
+    let sin = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians().sin();
+    // ln(tan φ + sec φ) = atanh(sin φ) = ½ ln((1 + sin φ) / (1 − sin φ)): one sine and one logarithm a point.
+    0.5 - ((1.0 + sin) / (1.0 - sin)).ln() / (4.0 * PI)
 }
 
 /// Inverse of [`world_x`].

@@ -144,7 +144,18 @@ enum GeomType {
 }
 
 fn varint(out: &mut Vec<u8>, value: usize) {
-    encode_varint(value as u64, out);
+    uvarint(out, value as u64);
+}
+
+/// A base-128 varint; most of a tile's are tag indices and coordinate deltas below 128, written as one byte
+/// without going through `BufMut`.
+#[inline]
+fn uvarint(out: &mut Vec<u8>, value: u64) {
+    if value < 0x80 {
+        out.push(value as u8);
+    } else {
+        encode_varint(value, out);
+    }
 }
 
 /// Bytes taken by a length-delimited field's length and payload of `len` bytes.
@@ -160,13 +171,13 @@ fn bytes(out: &mut Vec<u8>, payload: &[u8]) {
 
 /// Bytes taken by a packed repeated `uint32` field's payload.
 fn packed_len(values: &[u32]) -> usize {
-    values.iter().map(|&v| encoded_len_varint(u64::from(v))).sum()
+    values.iter().map(|&v| if v < 0x80 { 1 } else { encoded_len_varint(u64::from(v)) }).sum()
 }
 
 fn packed(out: &mut Vec<u8>, values: &[u32]) {
     varint(out, packed_len(values));
     for &v in values {
-        encode_varint(u64::from(v), out);
+        uvarint(out, u64::from(v));
     }
 }
 
@@ -184,7 +195,7 @@ fn write_feature(out: &mut Vec<u8>, id: Option<u64>, tags: &[u32], kind: GeomTyp
     varint(out, body);
     if let Some(id) = id {
         out.push(field::FEATURE_ID);
-        encode_varint(id, out);
+        uvarint(out, id);
     }
     if !tags.is_empty() {
         out.push(field::FEATURE_TAGS);
