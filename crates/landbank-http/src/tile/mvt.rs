@@ -466,13 +466,27 @@ impl Frame {
             if inside {
                 out.extend(snap_polygon(&shape));
             } else {
-                out.extend(shape.intersection(&self.clip_polygon).iter().filter_map(snap_polygon));
+                out.extend(self.clipped(&shape).iter().filter_map(snap_polygon));
             }
         }
         match out.len() {
             0 => None,
             1 => out.pop().map(Geometry::Polygon),
             _ => Some(Geometry::MultiPolygon(MultiPolygon(out))),
+        }
+    }
+
+    /// The polygon cut to the buffered tile. A convex polygon without holes (most parcels and buildings) is cut
+    /// edge by edge (Sutherland–Hodgman), which is exact when both shapes are convex; any other goes through the
+    /// general boolean intersection.
+    fn clipped(&self, shape: &Polygon) -> Vec<Polygon> {
+        if shape.interiors().is_empty() && is_convex(&shape.exterior().0) {
+            clip_convex(&shape.exterior().0, self.clip)
+                .map(|ring| Polygon::new(LineString(ring), vec![]))
+                .into_iter()
+                .collect()
+        } else {
+            shape.intersection(&self.clip_polygon).0
         }
     }
 
@@ -515,6 +529,87 @@ impl Frame {
             _ => Some(Geometry::MultiPoint(MultiPoint(out))),
         }
     }
+}
+
+/// Whether the closed ring bounds a convex polygon: it turns the same way at every corner (straight corners
+/// aside) and goes around once — its x coordinate changes direction at most twice, which rules out stars.
+fn is_convex(ring: &[Coord]) -> bool {
+    use std::cmp::Ordering::{self, Equal};
+    let sign = |v: f64| v.partial_cmp(&0.0).unwrap_or(Equal);
+    let n = ring.len().saturating_sub(1);
+    if n < 3 {
+        return false;
+    }
+    let (mut turn, mut heading, mut reversals) = (Equal, Equal, 0);
+    let mut first_heading: Option<Ordering> = None;
+    for i in 0..n {
+        let (a, b, c) = (ring[i], ring[(i + 1) % n], ring[(i + 2) % n]);
+        let cross = sign((b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x));
+        if cross != Equal {
+            if turn == Equal {
+                turn = cross;
+            } else if cross != turn {
+                return false;
+            }
+        }
+        let dx = sign(b.x - a.x);
+        if dx != Equal {
+            if heading != Equal && dx != heading {
+                reversals += 1;
+            }
+            heading = dx;
+            first_heading.get_or_insert(dx);
+        }
+    }
+    // Around the ring, the last heading meets the first: a convex ring reverses twice in all.
+    if first_heading.is_some_and(|first| first != heading) {
+        reversals += 1;
+    }
+    turn != Equal && reversals <= 2
+}
+
+/// The convex ring (closed) cut to the rectangle, one edge of the rectangle after the other (Sutherland–Hodgman);
+/// `None` when less than a triangle is left.
+fn clip_convex(ring: &[Coord], clip: Rect) -> Option<Vec<Coord>> {
+    let (min, max) = (clip.min(), clip.max());
+    let mut points: Vec<Coord> = ring[..ring.len() - 1].to_vec();
+    let mut kept = Vec::with_capacity(points.len() + 4);
+    // Each edge of the rectangle: across x (else y), where, and whether the side kept is above it.
+    for (across_x, at, above) in
+        [(true, min.x, true), (true, max.x, false), (false, min.y, true), (false, max.y, false)]
+    {
+        let inside = |c: Coord| {
+            let v = if across_x { c.x } else { c.y };
+            if above { v >= at } else { v <= at }
+        };
+        let cross = |a: Coord, b: Coord| if across_x { cross_x(a, b, at) } else { cross_y(a, b, at) };
+        kept.clear();
+        for i in 0..points.len() {
+            let (a, b) = (points[i], points[(i + 1) % points.len()]);
+            match (inside(a), inside(b)) {
+                (true, true) => kept.push(b),
+                (true, false) => kept.push(cross(a, b)),
+                (false, true) => kept.extend([cross(a, b), b]),
+                (false, false) => {}
+            }
+        }
+        std::mem::swap(&mut points, &mut kept);
+        if points.len() < 3 {
+            return None;
+        }
+    }
+    points.push(points[0]);
+    Some(points)
+}
+
+/// Where the segment from `a` to `b` meets the vertical line at `x`.
+fn cross_x(a: Coord, b: Coord, x: f64) -> Coord {
+    Coord { x, y: a.y + (x - a.x) / (b.x - a.x) * (b.y - a.y) }
+}
+
+/// Where the segment from `a` to `b` meets the horizontal line at `y`.
+fn cross_y(a: Coord, b: Coord, y: f64) -> Coord {
+    Coord { x: a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x), y }
 }
 
 /// The polygon simplified by [`SIMPLIFY_TOLERANCE`], or as it was when simplifying would collapse its exterior.
@@ -656,6 +751,51 @@ mod tests {
         let xs: Vec<f64> = cut.0.iter().map(|c| c.x).collect();
         assert!(xs.iter().all(|x| (-64.0..=4160.0).contains(x)), "{xs:?}");
         assert!(xs.contains(&4160.0), "{xs:?}");
+    }
+
+    #[test]
+    fn convex_rings_are_told_from_concave_ones_and_stars() {
+        let ring = |points: &[(f64, f64)]| -> Vec<Coord> {
+            points.iter().chain(&points[..1]).map(|&(x, y)| Coord { x, y }).collect()
+        };
+        assert!(is_convex(&ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)])));
+        assert!(is_convex(&ring(&[(0.0, 0.0), (0.0, 10.0), (10.0, 10.0), (10.0, 0.0)])), "either winding");
+        assert!(is_convex(&ring(&[(0.0, 0.0), (5.0, 0.0), (10.0, 0.0), (10.0, 10.0)])), "a straight corner");
+        assert!(!is_convex(&ring(&[(0.0, 0.0), (10.0, 0.0), (5.0, 2.0), (10.0, 10.0), (0.0, 10.0)])), "concave");
+        let star: Vec<(f64, f64)> = (0..5)
+            .map(|i| f64::from(i * 2) * std::f64::consts::TAU / 5.0)
+            .map(|a| (100.0 * a.cos(), 100.0 * a.sin()))
+            .collect();
+        assert!(!is_convex(&ring(&star)), "a pentagram turns one way at every corner but goes around twice");
+        assert!(!is_convex(&ring(&[(0.0, 0.0), (10.0, 0.0), (20.0, 0.0)])), "no area");
+    }
+
+    #[test]
+    fn cutting_a_convex_polygon_edge_by_edge_gives_the_boolean_intersection() {
+        let f = frame();
+        let mut checked = 0;
+        // Hexagons of many sizes and places about the buffered tile's edges and corners.
+        for (cx, cy, r) in [(-64.0, 2000.0, 300.0), (4160.0, 4160.0, 500.0), (2000.0, -100.0, 80.0), (0.0, 0.0, 5000.0)]
+            .into_iter()
+            .chain((0..40).map(|i| (f64::from(i) * 113.0 - 200.0, f64::from(i * 7 % 40) * 110.0 - 150.0, 250.0)))
+        {
+            let hexagon: Vec<Coord> = (0..=6)
+                .map(|i| f64::from(i % 6) * std::f64::consts::TAU / 6.0 + 0.3)
+                .map(|a| Coord { x: cx + r * a.cos(), y: cy + r * 0.7 * a.sin() })
+                .collect();
+            let polygon = Polygon::new(LineString(hexagon), vec![]);
+            let cut: f64 = f.clipped(&polygon).iter().map(Area::unsigned_area).sum();
+            let boolean: f64 = polygon.intersection(&f.clip_polygon).unsigned_area();
+            assert!((cut - boolean).abs() <= 1e-6 * boolean.max(1.0), "({cx}, {cy}, {r}): {cut} against {boolean}");
+            for part in f.clipped(&polygon) {
+                assert!(part.exterior().0.iter().all(|c| f.clip.min().x <= c.x
+                    && c.x <= f.clip.max().x
+                    && f.clip.min().y <= c.y
+                    && c.y <= f.clip.max().y));
+            }
+            checked += usize::from(boolean > 0.0);
+        }
+        assert!(checked > 20, "only {checked} hexagons reached the tile");
     }
 
     #[test]
