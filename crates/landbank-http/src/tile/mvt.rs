@@ -303,11 +303,18 @@ struct Tags<'a> {
     value_of: HashMap<Tag<'a>, u32, foldhash::fast::RandomState>,
 }
 
-/// A property's key, and the value it had last with that value's index: features drawn one after another
-/// (neighbours by id) often share a value, which is then found without hashing.
+/// A property's key, and the values it took in this tile while they were few: most columns hold a handful of
+/// codes, flags or round numbers (availability, class, zone, plot ratio), found again in this short list without
+/// hashing; a column that passes [`Column::FEW`] distinct values (plot numbers, areas) keeps only its last one,
+/// since neighbours by id often share it.
 struct Column<'a> {
     key: u32,
-    last: Option<(Tag<'a>, u32)>,
+    recent: Vec<(Tag<'a>, u32)>,
+    many: bool,
+}
+
+impl Column<'_> {
+    const FEW: usize = 8;
 }
 
 impl<'a> Tags<'a> {
@@ -331,11 +338,10 @@ impl<'a> Tags<'a> {
         }
         let column = columns[property].get_or_insert_with(|| {
             keys.push(name);
-            Column { key: u32::try_from(keys.len() - 1).expect("fewer keys than properties"), last: None }
+            let key = u32::try_from(keys.len() - 1).expect("fewer keys than properties");
+            Column { key, recent: Vec::with_capacity(Column::FEW), many: false }
         });
-        if let Some((last, index)) = &column.last
-            && *last == value
-        {
+        if let Some((_, index)) = column.recent.iter().find(|(seen, _)| *seen == value) {
             return [column.key, *index];
         }
         let index = *value_of.entry(value.clone()).or_insert_with_key(|value| {
@@ -343,13 +349,21 @@ impl<'a> Tags<'a> {
             *count += 1;
             *count - 1
         });
-        column.last = Some((value, index));
+        if column.many {
+            column.recent[0] = (value, index);
+        } else if column.recent.len() < Column::FEW {
+            column.recent.push((value, index));
+        } else {
+            column.many = true;
+            column.recent.truncate(1);
+            column.recent[0] = (value, index);
+        }
         [column.key, index]
     }
 }
 
 /// A property value that can go into a tile, borrowed from the record where it can be.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 enum Tag<'a> {
     Str(&'a str),
     Text(String),
@@ -358,6 +372,48 @@ enum Tag<'a> {
     Double(u64),
     Bool(bool),
     Date(jiff::civil::Date),
+}
+
+impl Tag<'_> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Tag::Str(v) => Some(v),
+            Tag::Text(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Strings are equal whether borrowed or owned, and the same code borrowed twice (the same `&'static str`) is
+/// told equal without comparing its bytes.
+impl PartialEq for Tag<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Tag::Int(a), Tag::Int(b)) => a == b,
+            (Tag::Double(a), Tag::Double(b)) => a == b,
+            (Tag::Bool(a), Tag::Bool(b)) => a == b,
+            (Tag::Date(a), Tag::Date(b)) => a == b,
+            _ => match (self.as_str(), other.as_str()) {
+                (Some(a), Some(b)) => a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b),
+                _ => false,
+            },
+        }
+    }
+}
+
+impl Eq for Tag<'_> {}
+
+impl std::hash::Hash for Tag<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Tag::Str(v) => v.hash(state),
+            Tag::Text(v) => v.as_str().hash(state),
+            Tag::Int(v) => (1u8, v).hash(state),
+            Tag::Double(v) => (2u8, v).hash(state),
+            Tag::Bool(v) => (3u8, v).hash(state),
+            Tag::Date(v) => (4u8, v).hash(state),
+        }
+    }
 }
 
 impl<'a> Tag<'a> {
