@@ -147,12 +147,14 @@ fn varint(out: &mut Vec<u8>, value: usize) {
     uvarint(out, value as u64);
 }
 
-/// A base-128 varint; most of a tile's are tag indices and coordinate deltas below 128, written as one byte
-/// without going through `BufMut`.
+/// A base-128 varint; most of a tile's are tag indices and coordinate deltas below 2¹⁴, written as one or two
+/// bytes without going through `BufMut`.
 #[inline]
 fn uvarint(out: &mut Vec<u8>, value: u64) {
     if value < 0x80 {
         out.push(value as u8);
+    } else if value < 0x4000 {
+        out.extend_from_slice(&[value as u8 | 0x80, (value >> 7) as u8]);
     } else {
         encode_varint(value, out);
     }
@@ -171,7 +173,18 @@ fn bytes(out: &mut Vec<u8>, payload: &[u8]) {
 
 /// Bytes taken by a packed repeated `uint32` field's payload.
 fn packed_len(values: &[u32]) -> usize {
-    values.iter().map(|&v| if v < 0x80 { 1 } else { encoded_len_varint(u64::from(v)) }).sum()
+    values
+        .iter()
+        .map(|&v| {
+            if v < 0x80 {
+                1
+            } else if v < 0x4000 {
+                2
+            } else {
+                encoded_len_varint(u64::from(v))
+            }
+        })
+        .sum()
 }
 
 fn packed(out: &mut Vec<u8>, values: &[u32]) {
@@ -319,14 +332,15 @@ impl Column<'_> {
 
 impl<'a> Tags<'a> {
     /// Room for the values of about `features` features: a z14 tile of the synthetic park holds about four
-    /// distinct values a feature, some 14 bytes each; the rest are shared.
+    /// distinct values a feature, some 14 bytes each; the rest are shared. The table gets room for six, so that
+    /// it seldom grows.
     fn with_capacity(features: usize) -> Tags<'a> {
         Tags {
             keys: Vec::new(),
             columns: Vec::new(),
             values: Vec::with_capacity(features * 64),
             count: 0,
-            value_of: HashMap::with_capacity_and_hasher(features * 4, foldhash::fast::RandomState::default()),
+            value_of: HashMap::with_capacity_and_hasher(features * 6, foldhash::fast::RandomState::default()),
         }
     }
 
@@ -387,6 +401,7 @@ impl Tag<'_> {
 /// Strings are equal whether borrowed or owned, and the same code borrowed twice (the same `&'static str`) is
 /// told equal without comparing its bytes.
 impl PartialEq for Tag<'_> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Tag::Int(a), Tag::Int(b)) => a == b,
