@@ -181,17 +181,27 @@ pub async fn get_collection_tile(
     answer(&state, layers, tile).await
 }
 
-/// The tile from the snapshot's cache, else drawn (on the blocking pool) and kept there.
+/// Tiles of at most this many parcels and buildings are drawn on the request's own task: about a millisecond at
+/// most, the work of writing an items page of as many features, which is done there too. Handing a z14 tile of a
+/// few hundred parcels to the blocking pool and back cost a quarter of the throughput of uncached tiles (6,700
+/// against 8,700 req/s, wrk over the 100k synthetic park on 2 cores).
+const INLINE_FEATURES: usize = 1_000;
+
+/// The tile from the snapshot's cache, else drawn (bigger ones on the blocking pool) and kept there.
 async fn answer(state: &AppState, layers: LayerSet, tile: TileId) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let key = TileKey { layers, tile };
     let body = if let Some(body) = snapshot.tiles.get(key) {
         body
     } else {
-        let drawing = Arc::clone(&snapshot);
-        let drawn = tokio::task::spawn_blocking(move || mvt::encode(&drawing.inventory, layers, tile))
-            .await
-            .map_err(|e| ApiError::Internal(format!("drawing tile {tile:?}: {e}")))?;
+        let drawn = if mvt::is_small(&snapshot.inventory, layers, tile, INLINE_FEATURES) {
+            mvt::encode(&snapshot.inventory, layers, tile)
+        } else {
+            let drawing = Arc::clone(&snapshot);
+            tokio::task::spawn_blocking(move || mvt::encode(&drawing.inventory, layers, tile))
+                .await
+                .map_err(|e| ApiError::Internal(format!("drawing tile {tile:?}: {e}")))?
+        };
         let body = Bytes::from(drawn);
         snapshot.tiles.insert(key, body.clone());
         body
@@ -350,6 +360,20 @@ mod tests {
         let project = before.projects()[0].clone();
         let change = Change { projects: vec![project], kind: "update", ..Change::default() };
         assert!(unchanged_by(&before, &before, &change).is_none(), "a project may show on any tile");
+    }
+
+    #[test]
+    fn only_tiles_of_few_parcels_and_buildings_are_drawn_on_the_request_task() {
+        let inventory = Inventory::new(landbank_gen::dongxing()).expect("the fixtures assemble");
+        let parcel = &inventory.parcels()[0];
+        let b = BBox::of_polygon(&parcel.geometry).expect("box");
+        let key = tile_at(f64::midpoint(b.min_lon, b.max_lon), f64::midpoint(b.min_lat, b.max_lat));
+        let parcels = LayerSet::one(Layer::Parcels).expect("tiled");
+        let near = mvt::candidates(&inventory, Layer::Parcels, key.tile.bbox(mercator::BUFFER)).len();
+        assert!(near > 0);
+        assert!(mvt::is_small(&inventory, parcels, key.tile, near));
+        assert!(!mvt::is_small(&inventory, parcels, key.tile, near - 1), "more parcels than the limit");
+        assert!(!mvt::is_small(&inventory, LayerSet::ALL, key.tile, INLINE_FEATURES), "units are scanned whole");
     }
 
     #[test]

@@ -42,6 +42,25 @@ pub fn encode(inventory: &Inventory, layers: LayerSet, tile: TileId) -> Vec<u8> 
     out
 }
 
+/// Whether the tile is small enough to draw without leaving the request's task: only layers found through an
+/// R-tree (parcels, buildings; the others are scanned whole), and at most `limit` of their records near its
+/// buffered box.
+pub fn is_small(inventory: &Inventory, layers: LayerSet, tile: TileId, limit: usize) -> bool {
+    let bbox = tile.bbox(BUFFER);
+    let mut near = 0;
+    for layer in layers.iter() {
+        near += match layer {
+            Layer::Parcels => inventory.parcels_near_bbox(bbox).take(limit + 1).count(),
+            Layer::Buildings => inventory.buildings_near_bbox(bbox).take(limit + 1).count(),
+            Layer::Zones | Layer::Units | Layer::Projects | Layer::Pois => return false,
+        };
+        if near > limit {
+            return false;
+        }
+    }
+    true
+}
+
 /// The records of a layer that may reach the box (their bounding boxes meet it), in id order: through the R-tree
 /// for parcels and buildings, by a scan of the (small) other layers.
 pub fn candidates(inventory: &Inventory, layer: Layer, bbox: BBox) -> Vec<RecordRef<'_>> {
