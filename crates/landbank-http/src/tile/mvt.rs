@@ -117,7 +117,15 @@ fn draw_layer(inventory: &Inventory, layer: Layer, frame: &Frame, scratch: &mut 
     }
     let name = layer.code();
     let keys: usize = tags.keys.iter().map(|k| 1 + len_delimited(k.len())).sum();
-    let body = 2 + 1 + len_delimited(name.len()) + scratch.features.len() + keys + tags.values.len() + 3;
+    // name, features, keys, values, extent and version, as written below.
+    let body = 1
+        + len_delimited(name.len())
+        + scratch.features.len()
+        + keys
+        + tags.values.len()
+        + 1
+        + encoded_len_varint(u64::from(EXTENT))
+        + 2;
     out.reserve(1 + len_delimited(body));
     out.push(field::TILE_LAYER);
     varint(out, body);
