@@ -339,7 +339,6 @@ struct Tags<'a> {
     columns: Vec<Option<Column<'a>>>,
     /// The values, encoded as fields `values` of a `Layer`, one after another.
     values: Vec<u8>,
-    count: u32,
     value_of: HashMap<Tag<'a>, u32, foldhash::fast::RandomState>,
 }
 
@@ -366,14 +365,13 @@ impl<'a> Tags<'a> {
             keys: Vec::new(),
             columns: Vec::new(),
             values: Vec::with_capacity(features * 64),
-            count: 0,
             value_of: HashMap::with_capacity_and_hasher(features * 6, foldhash::fast::RandomState::default()),
         }
     }
 
     /// The key and value indices of the `property`-th property of the schema, called `name`, with `value`.
     fn insert(&mut self, property: usize, name: &'static str, value: Tag<'a>) -> [u32; 2] {
-        let Tags { keys, columns, values, count, value_of } = self;
+        let Tags { keys, columns, values, value_of } = self;
         if columns.len() <= property {
             columns.resize_with(property + 1, || None);
         }
@@ -385,10 +383,11 @@ impl<'a> Tags<'a> {
         if let Some((_, index)) = column.recent.iter().find(|(seen, _)| *seen == value) {
             return [column.key, *index];
         }
+        // Each value the table does not hold yet is written once and takes the next index.
+        let next = u32::try_from(value_of.len()).expect("fewer than 2³² values in a tile");
         let index = *value_of.entry(value.clone()).or_insert_with_key(|value| {
             value.write(values);
-            *count += 1;
-            *count - 1
+            next
         });
         if column.many {
             column.recent[0] = (value, index);
